@@ -53,7 +53,7 @@ type Path struct {
 	Offset    int // bytes from the start of the top type
 	Size      int // member size; 0 for bitfields
 	BitOffset int
-	BitSize   int // > 0 for bitfields
+	BitSize   int  // > 0 for bitfields
 	Integer   bool // the member is an integer or bool
 	Signed    bool // integer members: whether the type is signed
 }
