@@ -29,6 +29,9 @@ func (p *parser) declaration() {
 	if p.accept(";") {
 		return // a tag declaration or definition only
 	}
+	if p.peek().kind == tEOF {
+		p.fail("';' expected")
+	}
 	for {
 		a := ds.attr
 		name, derivs := p.declarator(mustName, &a)

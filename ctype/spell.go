@@ -89,6 +89,9 @@ func spellBody(t *Type) string {
 		b.WriteString(" ")
 		b.WriteString(spell(m.typ, m.name))
 		if m.bits >= 0 {
+			if m.name == "" {
+				b.WriteString(" ")
+			}
 			b.WriteString(":" + itoa(int64(m.bits)))
 		}
 		if m.attrAlign > 0 {
