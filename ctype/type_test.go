@@ -15,8 +15,8 @@ func TestFieldLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name                  string
-		ok                    bool
+		name                 string
+		ok                   bool
 		off, bitOff, bitSize int
 	}{
 		{"kind", true, 0, 0, 0},
