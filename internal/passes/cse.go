@@ -1,0 +1,66 @@
+package passes
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/luabpf/luabpf/internal/ir"
+)
+
+// cse merges pure values that compute the same thing, walking the
+// dominator tree so the value kept always dominates the ones it replaces.
+func cse(f *ir.Func) {
+	dom := f.Dominators()
+	avail := map[string]*ir.Value{}
+	var walk func(b *ir.Block)
+	walk = func(b *ir.Block) {
+		var added []string
+		for _, v := range b.Values {
+			if v.Op.Effect() != ir.Pure || v.Op == ir.OpPhi || v.Op == ir.OpArg || v.Op == ir.OpCopy {
+				continue
+			}
+			k := valueKey(v)
+			if w := avail[k]; w != nil {
+				f.ReplaceUses(v, w)
+				continue
+			}
+			avail[k] = v
+			added = append(added, k)
+		}
+		for _, c := range dom.Children(b) {
+			walk(c)
+		}
+		for _, k := range added {
+			delete(avail, k)
+		}
+	}
+	walk(f.Entry())
+	dce(f)
+}
+
+// valueKey identifies what v computes. Commutative ops sort their
+// arguments so a+b and b+a match.
+func valueKey(v *ir.Value) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d/%s/%d/%p/", v.Op, v.Type, v.AuxInt, auxPtr(v.Aux))
+	args := v.Args
+	if v.Op.IsCommutative() && len(args) == 2 && args[0].ID > args[1].ID {
+		args = []*ir.Value{args[1], args[0]}
+	}
+	for _, a := range args {
+		fmt.Fprintf(&b, "%d,", a.ID)
+	}
+	return b.String()
+}
+
+// auxPtr gives aux values an identity for keys: pointers stay pointers,
+// helpers become their id.
+func auxPtr(a any) any {
+	switch a := a.(type) {
+	case ir.Helper:
+		return uintptr(a.ID)
+	case nil:
+		return uintptr(0)
+	}
+	return a
+}

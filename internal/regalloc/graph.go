@@ -1,0 +1,124 @@
+package regalloc
+
+import (
+	"math/bits"
+
+	"github.com/luabpf/luabpf/internal/ir"
+)
+
+// bitset is a set of small integers.
+type bitset []uint64
+
+func newBitset(n int) bitset        { return make(bitset, (n+63)/64) }
+func (s bitset) has(i int) bool     { return s[i/64]&(1<<(i%64)) != 0 }
+func (s bitset) add(i int)          { s[i/64] |= 1 << (i % 64) }
+func (s bitset) remove(i int)       { s[i/64] &^= 1 << (i % 64) }
+func (s bitset) copyFrom(t bitset)  { copy(s, t) }
+func (s bitset) clone() bitset      { return append(bitset(nil), s...) }
+func (s bitset) forEach(f func(int)) {
+	for w, x := range s {
+		for x != 0 {
+			b := bits.TrailingZeros64(x)
+			f(w*64 + b)
+			x &^= 1 << b
+		}
+	}
+}
+
+// union adds t to s and reports whether s changed.
+func (s bitset) union(t bitset) bool {
+	changed := false
+	for i := range s {
+		n := s[i] | t[i]
+		changed = changed || n != s[i]
+		s[i] = n
+	}
+	return changed
+}
+
+// web is a set of values that share one register: a single value, or a
+// phi with its argument copies, or values merged by coalescing.
+type web struct {
+	id     int
+	vals   []*ir.Value
+	fixed  int8   // register it must have, -1 if free
+	forbid uint16 // registers it must not have
+	adj    map[int]bool
+	color  int8
+	parent int // union-find; == id for a representative
+}
+
+// graph is the interference graph of one allocation round.
+type graph struct {
+	webs  []*web
+	of    map[*ir.Value]int // value → web id (before find)
+	pairs [][2]*ir.Value    // copy-related values, candidates for coalescing
+}
+
+func (g *graph) find(i int) int {
+	for g.webs[i].parent != i {
+		g.webs[i].parent = g.webs[g.webs[i].parent].parent
+		i = g.webs[i].parent
+	}
+	return i
+}
+
+// webOf returns the representative web of v, or nil if v needs no register.
+func (g *graph) webOf(v *ir.Value) *web {
+	i, ok := g.of[v]
+	if !ok {
+		return nil
+	}
+	return g.webs[g.find(i)]
+}
+
+func (g *graph) newWeb(v *ir.Value) *web {
+	w := &web{id: len(g.webs), vals: []*ir.Value{v}, fixed: -1, adj: map[int]bool{}, color: -1}
+	w.parent = w.id
+	g.webs = append(g.webs, w)
+	g.of[v] = w.id
+	return w
+}
+
+// merge joins web b into web a (a stays the representative).
+func (g *graph) merge(a, b *web) {
+	b.parent = a.id
+	a.vals = append(a.vals, b.vals...)
+	a.forbid |= b.forbid
+	if a.fixed < 0 {
+		a.fixed = b.fixed
+	}
+	for n := range b.adj {
+		n = g.find(n)
+		if n == a.id {
+			continue
+		}
+		a.adj[n] = true
+		nw := g.webs[n]
+		delete(nw.adj, b.id)
+		nw.adj[a.id] = true
+	}
+	b.adj = nil
+}
+
+func (g *graph) addEdge(a, b *web) {
+	if a == nil || b == nil || a == b {
+		return
+	}
+	a.adj[b.id] = true
+	b.adj[a.id] = true
+}
+
+// neighbors returns the representative ids adjacent to w.
+func (g *graph) neighbors(w *web) []int {
+	var out []int
+	seen := map[int]bool{}
+	for n := range w.adj {
+		n = g.find(n)
+		if n != w.id && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}

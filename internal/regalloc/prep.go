@@ -1,0 +1,222 @@
+package regalloc
+
+import "github.com/luabpf/luabpf/internal/ir"
+
+// state is one allocation run over a function.
+type state struct {
+	f     *ir.Func
+	fixed map[*ir.Value]int8 // values that must be in a given register
+}
+
+// prep rewrites f so that every register constraint is carried by a copy
+// (see the package doc, step 1).
+func (s *state) prep() {
+	s.splitCriticalEdges()
+	s.conventionalSSA()
+	for _, b := range s.f.Blocks {
+		for i := 0; i < len(b.Values); i++ {
+			v := b.Values[i]
+			i += s.constrain(b, i, v)
+		}
+		s.constrainControl(b)
+	}
+	s.materialize()
+}
+
+// splitCriticalEdges puts an empty block on every edge from a block with
+// several successors to a block with phis and several predecessors, so
+// phi copies have a place of their own.
+func (s *state) splitCriticalEdges() {
+	for _, b := range s.f.Blocks {
+		if len(b.Succs) < 2 {
+			continue
+		}
+		for i, t := range b.Succs {
+			if len(t.Preds) < 2 || !hasPhi(t) {
+				continue
+			}
+			mid := s.f.NewBlock(ir.BlockPlain)
+			mid.Line = b.Line
+			pi := t.PredIndex(b)
+			b.Succs[i] = mid
+			mid.Preds = []*ir.Block{b}
+			mid.Succs = []*ir.Block{t}
+			t.Preds[pi] = mid
+		}
+	}
+}
+
+func hasPhi(b *ir.Block) bool { return len(b.Values) > 0 && b.Values[0].Op == ir.OpPhi }
+
+// conventionalSSA gives each phi argument a copy at the end of its
+// predecessor and each phi a copy right after the phis, so a phi and its
+// argument copies can share one register without interfering with
+// anything (Sreedhar's method I).
+func (s *state) conventionalSSA() {
+	for _, b := range s.f.Blocks {
+		nphi := 0
+		for nphi < len(b.Values) && b.Values[nphi].Op == ir.OpPhi {
+			nphi++
+		}
+		for k := 0; k < nphi; k++ {
+			phi := b.Values[k]
+			for i, a := range phi.Args {
+				p := b.Preds[i]
+				var c *ir.Value
+				if remat(a) {
+					c = p.NewValue(a.Op, a.Type, p.Line)
+					c.AuxInt, c.Aux = a.AuxInt, a.Aux
+				} else {
+					c = p.NewValue(ir.OpCopy, phi.Type, p.Line, a)
+				}
+				phi.SetArg(i, c)
+			}
+			cp := b.NewValueAt(nphi, ir.OpCopy, phi.Type, phi.Line, phi)
+			for _, bb := range s.f.Blocks {
+				for _, u := range bb.Values {
+					if u == cp {
+						continue
+					}
+					for j, a := range u.Args {
+						if a == phi {
+							u.SetArg(j, cp)
+						}
+					}
+				}
+				if bb.Control == phi {
+					bb.SetControl(cp)
+				}
+			}
+		}
+	}
+}
+
+// constrain adds the copies v's register constraints need and returns how
+// many values it inserted after index i.
+func (s *state) constrain(b *ir.Block, i int, v *ir.Value) int {
+	added := 0
+	switch v.Op {
+	case ir.OpArg:
+		s.fixed[v] = R1
+		added += s.copyResult(b, i, v)
+	case ir.OpCall:
+		for k := range v.Args {
+			s.copyArg(b, &i, v, k, int8(R1+k))
+		}
+		s.fixed[v] = R0
+		added += s.copyResult(b, i, v)
+	case ir.OpLoadPkt, ir.OpLoadPktAbs:
+		s.copyArg(b, &i, v, 0, R6)
+		s.fixed[v] = R0
+		added += s.copyResult(b, i, v)
+	}
+	return added
+}
+
+// copyArg makes argument k of v (at index *i in b) a copy fixed to reg.
+// A rematerialisable argument used only here is fixed in place instead.
+func (s *state) copyArg(b *ir.Block, i *int, v *ir.Value, k int, reg int8) {
+	a := v.Args[k]
+	if remat(a) {
+		c := b.NewValueAt(*i, a.Op, a.Type, v.Line)
+		c.AuxInt, c.Aux = a.AuxInt, a.Aux
+		v.SetArg(k, c)
+		s.fixed[c] = reg
+		*i++
+		return
+	}
+	c := b.NewValueAt(*i, ir.OpCopy, a.Type, v.Line, a)
+	v.SetArg(k, c)
+	s.fixed[c] = reg
+	*i++
+}
+
+// copyResult moves v (fixed to a register) into a free copy right after
+// it, and makes all other uses of v use the copy.
+func (s *state) copyResult(b *ir.Block, i int, v *ir.Value) int {
+	if v.Uses == 0 {
+		return 0
+	}
+	c := b.NewValueAt(i+1, ir.OpCopy, v.Type, v.Line, v)
+	for _, bb := range s.f.Blocks {
+		for _, u := range bb.Values {
+			if u == c {
+				continue
+			}
+			for j, a := range u.Args {
+				if a == v {
+					u.SetArg(j, c)
+				}
+			}
+		}
+		if bb.Control == v {
+			bb.SetControl(c)
+		}
+	}
+	return 1
+}
+
+// constrainControl fixes a returned value to R0.
+func (s *state) constrainControl(b *ir.Block) {
+	if b.Kind != ir.BlockRet {
+		return
+	}
+	a := b.Control
+	var c *ir.Value
+	if remat(a) {
+		c = b.NewValue(a.Op, a.Type, b.Line)
+		c.AuxInt, c.Aux = a.AuxInt, a.Aux
+	} else {
+		c = b.NewValue(ir.OpCopy, a.Type, b.Line, a)
+	}
+	b.SetControl(c)
+	s.fixed[c] = R0
+}
+
+// materialize gives every register use of a constant, stack address or
+// map pointer its own copy of that value right before the use, so those
+// values never stay live in a register.
+func (s *state) materialize() {
+	for _, b := range s.f.Blocks {
+		for i := 0; i < len(b.Values); i++ {
+			v := b.Values[i]
+			for k, a := range v.Args {
+				if !remat(a) || Inline(v, k) || v.Op == ir.OpPhi {
+					continue
+				}
+				if _, ok := s.fixed[a]; ok && a.Uses == 1 {
+					continue // already a private copy for this use
+				}
+				if a.Uses == 1 && a.Block == b && indexIn(b, a) == i-1 {
+					continue // defined right before its only use
+				}
+				c := b.NewValueAt(i, a.Op, a.Type, v.Line)
+				c.AuxInt, c.Aux = a.AuxInt, a.Aux
+				v.SetArg(k, c)
+				i++
+			}
+		}
+		if c := b.Control; c != nil && Fused(c) {
+			for k, a := range c.Args {
+				if remat(a) && !Inline(c, k) && !(a.Uses == 1 && a.Block == b) {
+					m := b.NewValue(a.Op, a.Type, b.Line)
+					m.AuxInt, m.Aux = a.AuxInt, a.Aux
+					c.SetArg(k, m)
+				}
+			}
+		}
+	}
+	// Unused originals disappear; inline-only ones stay for emit.
+	for _, b := range s.f.Blocks {
+		b.RemoveDead(func(v *ir.Value) bool { return !remat(v) || v.Uses > 0 })
+	}
+}
+
+func indexIn(b *ir.Block, v *ir.Value) int {
+	for i, x := range b.Values {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}

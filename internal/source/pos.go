@@ -1,0 +1,48 @@
+package source
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pos is a position in a Lua source file: a file name and a 1-based line.
+// The zero Pos means "unknown".
+type Pos struct {
+	File string
+	Line int
+}
+
+// IsKnown reports whether p names a line.
+func (p Pos) IsKnown() bool { return p.Line > 0 }
+
+// String formats p as "file:line", or just the file when the line is unknown.
+func (p Pos) String() string {
+	if p.Line <= 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// File is the text of one Lua source file, split into lines for excerpts.
+type File struct {
+	Name  string
+	Text  string
+	lines []string
+}
+
+// NewFile returns a File for text named name.
+func NewFile(name, text string) *File {
+	return &File{Name: name, Text: text, lines: strings.Split(text, "\n")}
+}
+
+// Line returns the text of line n (1-based) without its newline, or "" when
+// n is out of range.
+func (f *File) Line(n int) string {
+	if f == nil || n < 1 || n > len(f.lines) {
+		return ""
+	}
+	return strings.TrimRight(f.lines[n-1], "\r")
+}
+
+// Pos returns the position of line n in f.
+func (f *File) Pos(n int) Pos { return Pos{File: f.Name, Line: n} }

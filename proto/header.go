@@ -1,0 +1,192 @@
+package proto
+
+import "sort"
+
+// Field is one field of a packet header.
+type Field struct {
+	Name string
+	Off  int // byte offset from the start of the header
+	Size int // bytes in one element: 1, 2, 4 or 8
+	Len  int // > 0 for an array of Len elements (eth.dst is 6 bytes)
+	Bit  int // bitfields: first bit, counted from the most significant bit of the Size-byte unit
+	Bits int // bitfields: width; 0 for a whole field
+}
+
+// IsBitfield reports whether f is a bitfield.
+func (f Field) IsBitfield() bool { return f.Bits > 0 }
+
+// Next says where a following header starts, relative to the start of the
+// current one: Skip bytes, plus, when LoadSize > 0, a length read from the
+// current header: the LoadSize-byte big-endian value at LoadOff, masked
+// with Mask and shifted left by Shift bits (right when Shift < 0).
+type Next struct {
+	Skip     int
+	LoadOff  int
+	LoadSize int
+	Mask     int64
+	Shift    int
+}
+
+// Header is a packet header the dissector chain can reach.
+type Header struct {
+	Name   string
+	Size   int // fixed part, in bytes
+	Fields []Field
+	Next   map[string]Next
+	// Bytes marks the byte-stream "header" (data): indexing it reads
+	// bytes, calling it reads a slice.
+	Bytes bool
+}
+
+// Field returns the field called name.
+func (h *Header) Field(name string) (Field, bool) {
+	for _, f := range h.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Names returns the field and next-header names of h, for spelling hints.
+func (h *Header) Names() []string {
+	var out []string
+	for _, f := range h.Fields {
+		out = append(out, f.Name)
+	}
+	for n := range h.Next {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Lookup returns the header called name.
+func Lookup(name string) (*Header, bool) {
+	h, ok := headers[name]
+	return h, ok
+}
+
+// NetOff is the offset base that makes LD_ABS and LD_IND address bytes
+// from the start of the network header instead of the frame (SKF_NET_OFF).
+const NetOff = -0x100000
+
+// LLOff is the offset base for the link-layer header (SKF_LL_OFF).
+const LLOff = -0x200000
+
+func fixed(n int) Next { return Next{Skip: n} }
+
+var (
+	afterIP      = Next{LoadOff: 0, LoadSize: 1, Mask: 0x0f, Shift: 2}
+	afterTCP     = Next{LoadOff: 12, LoadSize: 1, Mask: 0xf0, Shift: -2}
+	afterIP6Opt  = Next{Skip: 8, LoadOff: 1, LoadSize: 1, Mask: 0xff, Shift: 3}
+	afterL2Proto = map[string]Next{"ip": fixed(4), "ip6": fixed(4), "arp": fixed(4), "dot1q": fixed(4)}
+)
+
+// Eth is the dissector chain's root, pkt (alias eth).
+var Eth = &Header{Name: "eth", Size: 14, Fields: []Field{
+	{Name: "dst", Off: 0, Size: 1, Len: 6},
+	{Name: "src", Off: 6, Size: 1, Len: 6},
+	{Name: "type", Off: 12, Size: 2},
+}, Next: map[string]Next{"ip": fixed(14), "ip6": fixed(14), "arp": fixed(14), "dot1q": fixed(14)}}
+
+var headers = map[string]*Header{
+	"eth": Eth,
+	"dot1q": {Name: "dot1q", Size: 4, Fields: []Field{
+		{Name: "pri", Size: 2, Bit: 0, Bits: 3},
+		{Name: "cfi", Size: 2, Bit: 3, Bits: 1},
+		{Name: "vlanid", Size: 2, Bit: 4, Bits: 12},
+		{Name: "type", Off: 2, Size: 2},
+	}, Next: afterL2Proto},
+	"arp": {Name: "arp", Size: 28, Fields: []Field{
+		{Name: "htype", Size: 2},
+		{Name: "ptype", Off: 2, Size: 2},
+		{Name: "hlen", Off: 4, Size: 1},
+		{Name: "plen", Off: 5, Size: 1},
+		{Name: "oper", Off: 6, Size: 2},
+		{Name: "sha", Off: 8, Size: 1, Len: 6},
+		{Name: "spa", Off: 14, Size: 4},
+		{Name: "tha", Off: 18, Size: 1, Len: 6},
+		{Name: "tpa", Off: 24, Size: 4},
+	}},
+	"net_off": {Name: "net_off", Size: 1, Fields: []Field{
+		{Name: "ver", Size: 1, Bit: 0, Bits: 4},
+	}, Next: map[string]Next{"ip": fixed(0), "ip6": fixed(0)}},
+	"ip": {Name: "ip", Size: 20, Fields: []Field{
+		{Name: "ver", Size: 1, Bit: 0, Bits: 4},
+		{Name: "hlen", Size: 1, Bit: 4, Bits: 4},
+		{Name: "tos", Off: 1, Size: 1},
+		{Name: "tlen", Off: 2, Size: 2},
+		{Name: "identification", Off: 4, Size: 2},
+		{Name: "ffo_unused", Off: 6, Size: 2, Bit: 0, Bits: 1},
+		{Name: "df", Off: 6, Size: 2, Bit: 1, Bits: 1},
+		{Name: "mf", Off: 6, Size: 2, Bit: 2, Bits: 1},
+		{Name: "foffset", Off: 6, Size: 2, Bit: 3, Bits: 13},
+		{Name: "ttl", Off: 8, Size: 1},
+		{Name: "proto", Off: 9, Size: 1},
+		{Name: "hchecksum", Off: 10, Size: 2},
+		{Name: "src", Off: 12, Size: 4},
+		{Name: "dst", Off: 16, Size: 4},
+	}, Next: map[string]Next{"icmp": afterIP, "udp": afterIP, "tcp": afterIP, "data": afterIP}},
+	"icmp": {Name: "icmp", Size: 4, Fields: []Field{
+		{Name: "type", Size: 1},
+		{Name: "code", Off: 1, Size: 1},
+		{Name: "checksum", Off: 2, Size: 2},
+	}, Next: map[string]Next{"data": fixed(4)}},
+	"ip6": {Name: "ip6", Size: 40, Fields: []Field{
+		{Name: "ver", Size: 4, Bit: 0, Bits: 4},
+		{Name: "priority", Size: 4, Bit: 4, Bits: 8},
+		{Name: "flow_label", Size: 4, Bit: 12, Bits: 20},
+		{Name: "payload_len", Off: 4, Size: 2},
+		{Name: "next_header", Off: 6, Size: 1},
+		{Name: "hop_limit", Off: 7, Size: 1},
+		{Name: "src_hi", Off: 8, Size: 8},
+		{Name: "src_lo", Off: 16, Size: 8},
+		{Name: "dst_hi", Off: 24, Size: 8},
+		{Name: "dst_lo", Off: 32, Size: 8},
+	}, Next: map[string]Next{"icmp6": fixed(40), "udp": fixed(40), "tcp": fixed(40), "ip6_opt": fixed(40), "data": fixed(40)}},
+	"ip6_opt": {Name: "ip6_opt", Size: 8, Fields: []Field{
+		{Name: "next_header", Size: 1},
+		{Name: "ext_len", Off: 1, Size: 1},
+		{Name: "pad", Off: 2, Size: 1, Len: 6},
+	}, Next: map[string]Next{"icmp6": afterIP6Opt, "udp": afterIP6Opt, "tcp": afterIP6Opt, "ip6_opt": afterIP6Opt, "data": afterIP6Opt}},
+	"icmp6": {Name: "icmp6", Size: 4, Fields: []Field{
+		{Name: "type", Size: 1},
+		{Name: "code", Off: 1, Size: 1},
+		{Name: "checksum", Off: 2, Size: 2},
+	}, Next: map[string]Next{"data": fixed(4)}},
+	"udp": {Name: "udp", Size: 8, Fields: []Field{
+		{Name: "src_port", Size: 2},
+		{Name: "dst_port", Off: 2, Size: 2},
+		{Name: "length", Off: 4, Size: 2},
+		{Name: "crc", Off: 6, Size: 2},
+	}, Next: map[string]Next{"data": fixed(8), "vxlan": fixed(8)}},
+	"tcp": {Name: "tcp", Size: 20, Fields: []Field{
+		{Name: "src_port", Size: 2},
+		{Name: "dst_port", Off: 2, Size: 2},
+		{Name: "seq_num", Off: 4, Size: 4},
+		{Name: "ack_num", Off: 8, Size: 4},
+		{Name: "offset", Off: 12, Size: 1, Bit: 0, Bits: 4},
+		{Name: "reserved", Off: 12, Size: 1, Bit: 4, Bits: 4},
+		{Name: "flag_cwr", Off: 13, Size: 1, Bit: 0, Bits: 1},
+		{Name: "flag_ece", Off: 13, Size: 1, Bit: 1, Bits: 1},
+		{Name: "flag_urg", Off: 13, Size: 1, Bit: 2, Bits: 1},
+		{Name: "flag_ack", Off: 13, Size: 1, Bit: 3, Bits: 1},
+		{Name: "flag_psh", Off: 13, Size: 1, Bit: 4, Bits: 1},
+		{Name: "flag_rst", Off: 13, Size: 1, Bit: 5, Bits: 1},
+		{Name: "flag_syn", Off: 13, Size: 1, Bit: 6, Bits: 1},
+		{Name: "flag_fin", Off: 13, Size: 1, Bit: 7, Bits: 1},
+		{Name: "rcv_wnd", Off: 14, Size: 2},
+		{Name: "cksum", Off: 16, Size: 2},
+		{Name: "urg_ptr", Off: 18, Size: 2},
+	}, Next: map[string]Next{"data": afterTCP}},
+	"vxlan": {Name: "vxlan", Size: 8, Fields: []Field{
+		{Name: "rsv1", Size: 4, Bit: 0, Bits: 4},
+		{Name: "iflag", Size: 4, Bit: 4, Bits: 1},
+		{Name: "rsv2", Size: 4, Bit: 5, Bits: 3},
+		{Name: "rsv3", Size: 4, Bit: 8, Bits: 24},
+		{Name: "key", Off: 4, Size: 4, Bit: 0, Bits: 24},
+		{Name: "rsv4", Off: 4, Size: 4, Bit: 24, Bits: 8},
+	}, Next: map[string]Next{"eth": fixed(8), "data": fixed(8)}},
+	"data": {Name: "data", Size: 1, Bytes: true},
+}
