@@ -5,7 +5,7 @@ import "fmt"
 // Func is one compiled Lua function in IR form.
 type Func struct {
 	Name   string
-	File   string  // Lua file the positions refer to
+	File   string   // Lua file the positions refer to
 	Blocks []*Block // Blocks[0] is the entry
 	Slots  []*Slot  // stack objects
 

@@ -45,19 +45,19 @@ const (
 	OpSGe // v = SGe <bool> a b               signed
 	OpTst // v = Tst <bool> a b               (a & b) != 0
 
-	OpSlotAddr    // v = SlotAddr <ptr:stack> {s0}          address of stack slot s0
-	OpMapPtr      // v = MapPtr <ptr:mapfd> {m}             a map, as helpers take it
-	OpLoad        // v = Load <u32> [off] p                 *(u32 *)(p + off)
-	OpLoadOrZero  // v = LoadOrZero <u32> [off] p           p == 0 ? 0 : *(u32 *)(p + off)
-	OpStore       // Store <u32> [off] p x                  *(u32 *)(p + off) = x
-	OpAtomicAdd   // AtomicAdd <u32> [off] p x              lock *(u32 *)(p + off) += x
-	OpLoadPkt     // v = LoadPkt <u16> [off] ctx base       packet bytes at base + off, network order (LD_ABS/LD_IND)
-	OpLoadPktAbs  // v = LoadPktAbs <u16> [off] ctx         packet bytes at off (LD_ABS)
-	OpMapLookup   // v = MapLookup <ptr:map?> {m} key       key: a scalar or a pointer to the key
-	OpMapUpdate   // v = MapUpdate <i64> {m} [flags] key x  x: a scalar or a pointer to the value
-	OpMapDelete   // v = MapDelete <i64> {m} key
-	OpCall        // v = Call <t> {helper} args...          a BPF helper call, args in R1..R5
-	OpZeroSlot    // ZeroSlot {s0}                          fill a stack slot with zeros
+	OpSlotAddr   // v = SlotAddr <ptr:stack> {s0}          address of stack slot s0
+	OpMapPtr     // v = MapPtr <ptr:mapfd> {m}             a map, as helpers take it
+	OpLoad       // v = Load <u32> [off] p                 *(u32 *)(p + off)
+	OpLoadOrZero // v = LoadOrZero <u32> [off] p           p == 0 ? 0 : *(u32 *)(p + off)
+	OpStore      // Store <u32> [off] p x                  *(u32 *)(p + off) = x
+	OpAtomicAdd  // AtomicAdd <u32> [off] p x              lock *(u32 *)(p + off) += x
+	OpLoadPkt    // v = LoadPkt <u16> [off] ctx base       packet bytes at base + off, network order (LD_ABS/LD_IND)
+	OpLoadPktAbs // v = LoadPktAbs <u16> [off] ctx         packet bytes at off (LD_ABS)
+	OpMapLookup  // v = MapLookup <ptr:map?> {m} key       key: a scalar or a pointer to the key
+	OpMapUpdate  // v = MapUpdate <i64> {m} [flags] key x  x: a scalar or a pointer to the value
+	OpMapDelete  // v = MapDelete <i64> {m} key
+	OpCall       // v = Call <t> {helper} args...          a BPF helper call, args in R1..R5
+	OpZeroSlot   // ZeroSlot {s0}                          fill a stack slot with zeros
 
 	numOps
 )
@@ -124,13 +124,13 @@ var opTable = [numOps]opInfo{
 	// Packet loads read memory the program cannot change, but an
 	// out-of-bounds LD_ABS ends the program; merging two equal loads keeps
 	// that behaviour, removing an unused one only drops an early exit.
-	OpLoadPkt:     {name: "LoadPkt", args: 2},
-	OpLoadPktAbs:  {name: "LoadPktAbs", args: 1},
-	OpMapLookup:   {name: "MapLookup", args: 1, effect: ReadsMem},
-	OpMapUpdate:   {name: "MapUpdate", args: 2, effect: WritesMem},
-	OpMapDelete:   {name: "MapDelete", args: 1, effect: WritesMem},
-	OpCall:        {name: "Call", args: -1, effect: WritesMem},
-	OpZeroSlot:    {name: "ZeroSlot", args: 0, effect: WritesMem},
+	OpLoadPkt:    {name: "LoadPkt", args: 2},
+	OpLoadPktAbs: {name: "LoadPktAbs", args: 1},
+	OpMapLookup:  {name: "MapLookup", args: 1, effect: ReadsMem},
+	OpMapUpdate:  {name: "MapUpdate", args: 2, effect: WritesMem},
+	OpMapDelete:  {name: "MapDelete", args: 1, effect: WritesMem},
+	OpCall:       {name: "Call", args: -1, effect: WritesMem},
+	OpZeroSlot:   {name: "ZeroSlot", args: 0, effect: WritesMem},
 }
 
 // String returns the op's name as it appears in the text form.
