@@ -26,20 +26,31 @@ type cFunc func(args []cArg) (result uint64, errno int)
 // cFuncs are the C library functions ffi.C offers, once a script declares
 // them with ffi.cdef.
 var cFuncs = map[string]cFunc{
-	"strtoull": func(a []cArg) (uint64, int) { return strto(a, false, 64) },
-	"strtoll":  func(a []cArg) (uint64, int) { return strto(a, true, 64) },
-	"strtoul":  func(a []cArg) (uint64, int) { return strto(a, false, 64) },
-	"strtol":   func(a []cArg) (uint64, int) { return strto(a, true, 64) },
-	"atoi":     func(a []cArg) (uint64, int) { v, _ := strto(append(a[:1:1], cArg{}, cArg{i: 10}), true, 64); return v, 0 },
-	"atol":     func(a []cArg) (uint64, int) { v, _ := strto(append(a[:1:1], cArg{}, cArg{i: 10}), true, 64); return v, 0 },
+	"strtoull": func(a []cArg) (uint64, int) { return strto(a, false) },
+	"strtoll":  func(a []cArg) (uint64, int) { return strto(a, true) },
+	"strtoul":  func(a []cArg) (uint64, int) { return strto(a, false) },
+	"strtol":   func(a []cArg) (uint64, int) { return strto(a, true) },
+	"atoi":     atoi,
+	"atol":     atoi,
 	"strlen":   func(a []cArg) (uint64, int) { return uint64(len(a[0].str)), 0 },
-	"strcmp":   func(a []cArg) (uint64, int) { return uint64(int64(strings.Compare(string(a[0].str), string(a[1].str)))), 0 },
+	"strcmp":   strcmp,
 	"getpid":   func([]cArg) (uint64, int) { return uint64(os.Getpid()), 0 },
 	"getppid":  func([]cArg) (uint64, int) { return uint64(os.Getppid()), 0 },
 	"getuid":   func([]cArg) (uint64, int) { return uint64(os.Getuid()), 0 },
 	"geteuid":  func([]cArg) (uint64, int) { return uint64(os.Geteuid()), 0 },
 	"getgid":   func([]cArg) (uint64, int) { return uint64(os.Getgid()), 0 },
 	"getegid":  func([]cArg) (uint64, int) { return uint64(os.Getegid()), 0 },
+}
+
+// atoi is strtol(s, NULL, 10) without errno.
+func atoi(a []cArg) (uint64, int) {
+	v, _ := strto([]cArg{a[0], {}, {i: 10}}, true)
+	return v, 0
+}
+
+// strcmp compares two strings bytewise, returning -1, 0 or 1.
+func strcmp(a []cArg) (uint64, int) {
+	return uint64(int64(strings.Compare(string(a[0].str), string(a[1].str)))), 0
 }
 
 // cFuncNames lists the implemented functions for error messages.

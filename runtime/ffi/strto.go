@@ -13,7 +13,7 @@ const (
 // C it skips leading space, takes a sign, a 0x prefix for base 16 or 0, a
 // 0 prefix for octal in base 0, stops at the first character that is not
 // a digit, and on overflow returns the extreme value with ERANGE.
-func strto(args []cArg, signed bool, _ int) (uint64, int) {
+func strto(args []cArg, signed bool) (uint64, int) {
 	s, base := args[0].str, int(args[2].i)
 	if base < 0 || base == 1 || base > 36 {
 		return 0, errEINVAL
