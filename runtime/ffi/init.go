@@ -85,12 +85,12 @@ func elemMem(t *ctype.Type, mem []byte, i int) []byte {
 // is repeated for the whole array.
 func (m *Module) initArrayTable(L *lua.LState, t *ctype.Type, tab *lua.LTable, mem []byte) error {
 	start := 1
-	if tab.RawGetInt(0) != lua.LNil {
+	if tab.RawGet(lua.LNumber(0)) != lua.LNil {
 		start = 0
 	}
 	n := 0
 	for ; n < t.Len; n++ {
-		v := tab.RawGetInt(start + n)
+		v := tab.RawGet(lua.LNumber(start + n))
 		if v == lua.LNil {
 			break
 		}
@@ -123,7 +123,7 @@ func (s *initSource) next(name string) lua.LValue {
 	case s.byName:
 		return s.tab.RawGetString(name)
 	case s.tab != nil:
-		v := s.tab.RawGetInt(s.pos)
+		v := s.tab.RawGet(lua.LNumber(s.pos))
 		if v == lua.LNil {
 			s.done = true
 			return lua.LNil
@@ -144,9 +144,9 @@ func (s *initSource) next(name string) lua.LValue {
 func (m *Module) initRecordTable(L *lua.LState, t *ctype.Type, tab *lua.LTable, mem []byte) error {
 	src := &initSource{tab: tab}
 	switch {
-	case tab.RawGetInt(0) != lua.LNil:
+	case tab.RawGet(lua.LNumber(0)) != lua.LNil:
 		src.pos = 0
-	case tab.RawGetInt(1) != lua.LNil:
+	case tab.RawGet(lua.LNumber(1)) != lua.LNil:
 		src.pos = 1
 	default:
 		src.byName = true
