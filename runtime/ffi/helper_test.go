@@ -39,7 +39,7 @@ func runCases(t *testing.T, cases []luaCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			L, _, out := newState(t)
-			if err := L.DoString("local ffi = require('ffi')\n" + tc.src); err != nil {
+			if err := L.DoString("local ffi = require('ffi')\n" + tc.src); err != nil || isGoPanic(err) {
 				t.Fatalf("error: %v\nprinted:\n%s", err, out())
 			}
 			if got := out(); got != tc.want {
@@ -63,9 +63,19 @@ func runErrCases(t *testing.T, cases []errCase) {
 			if err == nil {
 				t.Fatalf("no error, want %q", tc.want)
 			}
+			if isGoPanic(err) {
+				t.Fatalf("Go panic: %v", err)
+			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err.Error(), tc.want)
 			}
 		})
 	}
+}
+
+// isGoPanic reports whether err is a Go panic that gopher-lua recovered,
+// which would be a bug in this package rather than a Lua error.
+func isGoPanic(err error) bool {
+	e, ok := err.(*lua.ApiError)
+	return ok && e.Type == lua.ApiErrorPanic
 }
