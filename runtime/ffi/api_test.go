@@ -63,6 +63,10 @@ func TestGoAPI(t *testing.T) {
 	if err := m.FromLua(L, u32, lua.LNumber(1), make([]byte, 2)); err == nil {
 		t.Error("FromLua into short memory succeeded")
 	}
+	if err := m.FromLua(L, reg.MustParse("int [?]"), L.NewTable(), make([]byte, 8)); err == nil ||
+		err.Error() != "cannot store a value of type 'int [?]', whose size is unknown" {
+		t.Errorf("FromLua(VLA) error = %v", err)
+	}
 
 	// TypeOf accepts ctypes, cdata and strings.
 	for _, v := range []lua.LValue{m.WrapCType(L, kv), ud, lua.LString("struct kv")} {

@@ -2,6 +2,7 @@ package ffi
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/luabpf/luabpf/ctype"
 	lua "github.com/yuin/gopher-lua"
@@ -12,6 +13,8 @@ import (
 // floats become Lua numbers, bool a Lua boolean, 64-bit integers a boxed
 // 64-bit cdata (exact), pointers a pointer cdata, and structs, unions and
 // arrays a cdata that shares mem.
+//
+// mem must hold t.Size bytes.
 func (m *Module) ToLua(L *lua.LState, t *ctype.Type, mem []byte) lua.LValue {
 	switch t.Kind {
 	case ctype.Int:
@@ -37,15 +40,24 @@ func (m *Module) ToLua(L *lua.LState, t *ctype.Type, mem []byte) lua.LValue {
 // a numeric cdata (64-bit ones exactly), a cdata of the same struct, union
 // or array type (copied), a Lua string into a char array (copied,
 // NUL-terminated if there is room), a Lua table into an array, struct or
-// union (as an initializer), and pointers from pointer, array, struct or
-// string values. The error says what was expected.
+// union (as an initializer), pointers from pointer, array, struct or
+// string values, and an enum from the name of one of its constants. The
+// error says what was expected.
 func (m *Module) FromLua(L *lua.LState, t *ctype.Type, v lua.LValue, mem []byte) error {
+	if t.Size < 0 || t.Incomplete || t.Kind == ctype.Void || t.Kind == ctype.Func {
+		return fmt.Errorf("cannot store a value of type '%s', whose size is unknown", t)
+	}
 	if t.Size > len(mem) {
 		return fmt.Errorf("cannot store '%s' in %d bytes", t, len(mem))
 	}
 	switch t.Kind {
 	case ctype.Int, ctype.Bool, ctype.Float:
 		s, ok := toScalar(v)
+		if name, isStr := v.(lua.LString); isStr && strings.HasPrefix(t.Name, "enum ") {
+			var k int64
+			k, ok = m.reg.Const(string(name))
+			s = intScalar(k)
+		}
 		if !ok {
 			return convError(v, t)
 		}

@@ -306,7 +306,9 @@ func (m *Module) ffiIstype(L *lua.LState) int {
 		vt = ct
 	}
 	r := vt != nil && (t.Equal(vt) ||
-		((t.Kind == ctype.Struct || t.Kind == ctype.Union) && vt.Kind == ctype.Pointer && vt.Elem == t))
+		((t.Kind == ctype.Struct || t.Kind == ctype.Union) && vt.Kind == ctype.Pointer && vt.Elem == t) ||
+		// A cdata made from `T [?]` is of that type whatever its length.
+		(t.Kind == ctype.Array && t.Len < 0 && vt.Kind == ctype.Array && t.Elem.Equal(vt.Elem)))
 	L.Push(lua.LBool(r))
 	return 1
 }

@@ -43,6 +43,7 @@ func TestNew(t *testing.T) {
 		{"pointer init", `local p = ffi.new('const char *', 'abc'); print(ffi.string(p), p[1])`, "abc 98"},
 		{"ctype call", `local pt = ffi.typeof('struct { int x, y; }'); local p = pt(5, 6); print(p.x + p.y)`, "11"},
 		{"enum", `ffi.cdef 'enum color { RED, GREEN = 5, BLUE };'; local e = ffi.new('enum color', 6); print(e, tonumber(e), ffi.C.BLUE)`, "cdata<enum color>: 6 6 6"},
+		{"enum from name", `ffi.cdef 'enum color { RED, GREEN = 5, BLUE };'; local s = ffi.new('struct { enum color c; }', 'GREEN'); print(s.c)`, "5"},
 	})
 }
 
@@ -116,8 +117,9 @@ func TestSizeofOffsetof(t *testing.T) {
 			ffi.cdef 'struct pt { int x; };'
 			local p = ffi.new('struct pt')
 			print(ffi.istype('struct pt', p), ffi.istype('struct pt *', p), ffi.istype('struct pt', ffi.cast('struct pt *', p)))
-			print(ffi.istype('int', 1), ffi.istype('uint32_t', ffi.new('unsigned int')), ffi.istype('void', ffi.typeof('void')))`,
-			"true false true\nfalse true true"},
+			print(ffi.istype('int', 1), ffi.istype('uint32_t', ffi.new('unsigned int')), ffi.istype('void', ffi.typeof('void')))
+			print(ffi.istype('uint8_t [?]', ffi.new('uint8_t [?]', 3)), ffi.istype('uint8_t [4]', ffi.new('uint8_t [3]')))`,
+			"true false true\nfalse true true\ntrue false"},
 	})
 }
 
