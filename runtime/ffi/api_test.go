@@ -142,4 +142,10 @@ func TestOpenRegistersModules(t *testing.T) {
 	if m.Table().RawGetString("arch").String() != "arm64" {
 		t.Error("arch on arm64 registry is not arm64")
 	}
+	L3 := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L3.Close()
+	m = Open(L3, ctype.NewRegistry(ctype.AMD64))
+	if L3.GetGlobal("ffi") != m.Table() || L3.GetGlobal("bit").Type() != lua.LTTable {
+		t.Error("without the package library, ffi and bit are not globals")
+	}
 }

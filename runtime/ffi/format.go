@@ -87,6 +87,17 @@ func (m *Module) luaToNumber(L *lua.LState) int {
 	if m.baseToNumber != nil {
 		return m.baseToNumber(L)
 	}
-	L.Push(lua.LNil)
+	switch x := v.(type) {
+	case lua.LNumber:
+		L.Push(x)
+	case lua.LString:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(string(x)), 64); err == nil {
+			L.Push(lua.LNumber(f))
+		} else {
+			L.Push(lua.LNil)
+		}
+	default:
+		L.Push(lua.LNil)
+	}
 	return 1
 }

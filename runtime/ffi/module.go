@@ -24,7 +24,8 @@ type Module struct {
 // Open creates the ffi module for L over reg. It registers `ffi` and `bit`
 // in package.preload, so require('ffi') and require('bit') work, sets the
 // global `bit` as LuaJIT does, and replaces the globals tonumber and
-// tostring with versions that understand cdata.
+// tostring with versions that understand cdata. In a state without the
+// package library, `ffi` becomes a global instead.
 func Open(L *lua.LState, reg *ctype.Registry) *Module {
 	m := &Module{
 		reg:     reg,
@@ -38,17 +39,28 @@ func Open(L *lua.LState, reg *ctype.Registry) *Module {
 	m.clib = m.newCLib(L)
 	m.table = m.newTable(L)
 	bit := newBitTable(L, m)
-	L.PreloadModule("ffi", func(L *lua.LState) int {
-		L.Push(m.table)
-		return 1
-	})
-	L.PreloadModule("bit", func(L *lua.LState) int {
-		L.Push(bit)
-		return 1
-	})
+	preload(L, "ffi", m.table)
+	preload(L, "bit", bit)
 	L.SetGlobal("bit", bit)
 	m.replaceBaseFunctions(L)
 	return m
+}
+
+// preload makes require(name) return mod. Without the package library
+// (a state opened with SkipOpenLibs) it sets a global instead.
+func preload(L *lua.LState, name string, mod *lua.LTable) {
+	pkg, ok := L.GetGlobal("package").(*lua.LTable)
+	if !ok {
+		L.SetGlobal(name, mod)
+		return
+	}
+	if _, ok := pkg.RawGetString("preload").(*lua.LTable); !ok {
+		pkg.RawSetString("preload", L.NewTable())
+	}
+	L.PreloadModule(name, func(L *lua.LState) int {
+		L.Push(mod)
+		return 1
+	})
 }
 
 // Table returns the ffi module table.
