@@ -144,10 +144,13 @@ func (e *emitter) order(bodies map[*ir.Block][]asm.Instruction) []*ir.Block {
 			case ir.BlockPlain:
 				next = target(b.Succs[0], bodies)
 			case ir.BlockIf:
+				// Fall through to the successor fewer paths reach (the
+				// body of an if), else to the false side; the other is
+				// reached by the conditional jump.
 				f := target(b.Succs[1], bodies)
 				t := target(b.Succs[0], bodies)
 				next = f
-				if placed[f] {
+				if placed[f] || (!placed[t] && len(t.Preds) < len(f.Preds)) {
 					next = t
 				}
 			}

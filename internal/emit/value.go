@@ -42,7 +42,7 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpSlotAddr:
 		if v.Reg >= 0 {
 			e.add(asm.Mov.Reg(reg(v), asm.R10))
-			e.add(asm.Add.Imm(reg(v), int32(slotOf(v).Offset)))
+			e.add(asm.Add.Imm(reg(v), int32(int64(slotOf(v).Offset)+v.AuxInt)))
 		}
 	case ir.OpMapPtr:
 		m := v.Aux.(*ir.MapRef)
@@ -149,7 +149,7 @@ func (e *emitter) binary(v *ir.Value) {
 func (e *emitter) address(v *ir.Value, i int) (asm.Register, int16) {
 	p := v.Args[i]
 	if regalloc.Inline(v, i) && p.Op == ir.OpSlotAddr {
-		return asm.R10, e.off16(int64(slotOf(p).Offset) + v.AuxInt)
+		return asm.R10, e.off16(int64(slotOf(p).Offset) + p.AuxInt + v.AuxInt)
 	}
 	return reg(p), e.off16(v.AuxInt)
 }

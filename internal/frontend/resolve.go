@@ -365,3 +365,15 @@ func walkExpr(e ast.Expr, name string, visit func(*ast.FunctionExpr, string)) {
 		}
 	}
 }
+
+// Funcs returns every function expression in f with the name it is bound
+// to ("" if none), in source order.
+func (f *File) Funcs() ([]*ast.FunctionExpr, []string) {
+	var fns []*ast.FunctionExpr
+	var names []string
+	visitFuncs(f.Chunk, "", func(fn *ast.FunctionExpr, name string) {
+		fns = append(fns, fn)
+		names = append(names, name)
+	})
+	return fns, names
+}

@@ -13,6 +13,7 @@ import (
 func addrfold(f *ir.Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
+			foldSlotOffset(v)
 			switch v.Op {
 			case ir.OpLoadPkt:
 				foldPktAddr(v)
@@ -67,4 +68,20 @@ func foldMemAddr(v *ir.Value) {
 		v.AuxInt = off
 		v.SetArg(0, p.Args[0])
 	}
+}
+
+// foldSlotOffset turns (address of slot s + c) into the address of s at
+// offset c, which emit encodes in the instruction.
+func foldSlotOffset(v *ir.Value) {
+	if v.Op != ir.OpAdd || v.Args[0].Op != ir.OpSlotAddr {
+		return
+	}
+	c, ok := v.Args[1].IsConst()
+	if !ok {
+		return
+	}
+	s := v.Args[0]
+	off, aux := s.AuxInt+c, s.Aux
+	v.Reset(ir.OpSlotAddr)
+	v.AuxInt, v.Aux = off, aux
 }

@@ -7,7 +7,7 @@ import "github.com/luabpf/luabpf/internal/ir"
 // blocks, so the emitter sees the fewest blocks and jumps.
 func blockmerge(f *ir.Func) {
 	for changed := true; changed; {
-		changed = false
+		changed = mergeReturns(f)
 		for _, b := range f.Blocks {
 			if mergeSucc(f, b) || bypassEmpty(b) {
 				changed = true
@@ -76,4 +76,51 @@ func bypassEmpty(b *ir.Block) bool {
 		changed = true
 	}
 	return changed
+}
+
+// mergeReturns points every jump to a block that only returns a constant
+// at one such block per constant, so `return 0` in five places costs one
+// "r0 = 0; exit".
+func mergeReturns(f *ir.Func) bool {
+	canon := map[int64]*ir.Block{}
+	changed := false
+	for _, b := range f.Blocks {
+		c, ok := constReturn(b)
+		if !ok {
+			continue
+		}
+		k := canon[c]
+		if k == nil {
+			canon[c] = b
+			continue
+		}
+		for len(b.Preds) > 0 {
+			p := b.Preds[0]
+			p.ReplaceSucc(b, k)
+			if p.Kind == ir.BlockIf && p.Succs[0] == p.Succs[1] {
+				p.RemoveSucc(1)
+				p.Kind = ir.BlockPlain
+				p.SetControl(nil)
+			}
+		}
+		changed = true
+	}
+	return changed
+}
+
+// constReturn reports whether b does nothing but return a constant.
+func constReturn(b *ir.Block) (int64, bool) {
+	if b.Kind != ir.BlockRet {
+		return 0, false
+	}
+	c, ok := b.Control.IsConst()
+	if !ok {
+		return 0, false
+	}
+	for _, v := range b.Values {
+		if v != b.Control {
+			return 0, false
+		}
+	}
+	return c, true
 }

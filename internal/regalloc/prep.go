@@ -15,8 +15,7 @@ func (s *state) prep() {
 	s.conventionalSSA()
 	for _, b := range s.f.Blocks {
 		for i := 0; i < len(b.Values); i++ {
-			v := b.Values[i]
-			i += s.constrain(b, i, v)
+			i = s.constrain(b, i, b.Values[i])
 		}
 		s.constrainControl(b)
 	}
@@ -91,26 +90,26 @@ func (s *state) conventionalSSA() {
 	}
 }
 
-// constrain adds the copies v's register constraints need and returns how
-// many values it inserted after index i.
+// constrain adds the copies v's register constraints need. v is at index
+// i of b; it returns the index of the last value it handled, so the
+// caller continues after v and its copies.
 func (s *state) constrain(b *ir.Block, i int, v *ir.Value) int {
-	added := 0
 	switch v.Op {
 	case ir.OpArg:
 		s.fixed[v] = R1
-		added += s.copyResult(b, i, v)
+		return i + s.copyResult(b, i, v)
 	case ir.OpCall:
 		for k := range v.Args {
 			s.copyArg(b, &i, v, k, int8(R1+k))
 		}
 		s.fixed[v] = R0
-		added += s.copyResult(b, i, v)
+		return i + s.copyResult(b, i, v)
 	case ir.OpLoadPkt, ir.OpLoadPktAbs:
 		s.copyArg(b, &i, v, 0, R6)
 		s.fixed[v] = R0
-		added += s.copyResult(b, i, v)
+		return i + s.copyResult(b, i, v)
 	}
-	return added
+	return i
 }
 
 // copyArg makes argument k of v (at index *i in b) a copy fixed to reg.

@@ -1,0 +1,331 @@
+package irgen
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/luabpf/luabpf/internal/frontend"
+	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/internal/source"
+	"github.com/luabpf/luabpf/proto"
+)
+
+// ProgKind is the kind of program a function is compiled as; it decides
+// what the context parameter is and which memory the code may read.
+type ProgKind uint8
+
+// Program kinds.
+const (
+	SocketFilter ProgKind = iota // struct __sk_buff context, packet via LD_ABS/LD_IND
+)
+
+func (k ProgKind) String() string {
+	switch k {
+	case SocketFilter:
+		return "socket filter"
+	}
+	return "program"
+}
+
+// Options configure lowering.
+type Options struct {
+	Kind ProgKind
+	Env  Env
+	// Debug keeps internal compiler panics as panics instead of turning
+	// them into errors, for tests.
+	Debug bool
+}
+
+// bailout carries a compile error up to Build.
+type bailout struct{ err *source.CompileError }
+
+// loop is an enclosing loop for break.
+type loop struct{ exit *ir.Block }
+
+type builder struct {
+	fn    *frontend.Func
+	src   *source.File
+	env   Env
+	opts  *Options
+	f     *ir.Func
+	b     *ir.Block // current block; nil when the code is unreachable
+	ctx   *ir.Value
+	defs  map[*ir.Block]map[*frontend.Local]operand
+	loops []loop
+	line  int
+}
+
+// Build lowers fn into an IR function.
+func Build(fn *frontend.Func, opts *Options) (f *ir.Func, err error) {
+	g := &builder{
+		fn:   fn,
+		src:  fn.File.Src,
+		env:  opts.Env,
+		opts: opts,
+		f:    ir.NewFunc(fn.Name, fn.File.Src.Name),
+		defs: map[*ir.Block]map[*frontend.Local]operand{},
+	}
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if b, ok := r.(bailout); ok {
+			f, err = nil, b.err
+			return
+		}
+		if opts.Debug {
+			panic(r)
+		}
+		f = nil
+		err = source.Errorf(g.src, g.line, "internal compiler error: %v (please report this with the script)\n%s", r, debug.Stack())
+	}()
+	g.b = g.f.Entry()
+	g.line = fn.Node.Line()
+	g.params()
+	g.block(fn.Node.Stmts)
+	if g.b != nil {
+		g.ret(g.b.NewConst(ir.I64, 0, g.line))
+	}
+	g.f.RemoveUnreachable()
+	return g.f, nil
+}
+
+// errorf stops lowering with an error at the current line.
+func (g *builder) errorf(format string, args ...any) {
+	panic(bailout{source.Errorf(g.src, g.line, format, args...)})
+}
+
+func (g *builder) params() {
+	ps := g.fn.Params
+	if len(ps) > 1 {
+		g.line = ps[1].Line
+		g.errorf("a kernel function takes one parameter, the program context; '%s' has no value", ps[1].Name)
+	}
+	g.ctx = g.b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), g.line)
+	if len(ps) == 1 {
+		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: proto.SkBuff, what: ps[0].Name})
+	}
+}
+
+// newBlock returns a new block; its kind is set when it ends.
+func (g *builder) newBlock() *ir.Block {
+	b := g.f.NewBlock(ir.BlockPlain)
+	g.defs[b] = nil
+	return b
+}
+
+// jump ends the current block with a jump to t.
+func (g *builder) jump(t *ir.Block) {
+	if g.b == nil {
+		return
+	}
+	g.b.Kind = ir.BlockPlain
+	g.b.Line = g.line
+	g.b.AddEdge(t)
+	g.b = nil
+}
+
+// branch ends the current block with "if c goto t else f".
+func (g *builder) branch(c *ir.Value, t, f *ir.Block) {
+	if g.b == nil {
+		return
+	}
+	if t == f {
+		g.jump(t)
+		return
+	}
+	g.b.Kind = ir.BlockIf
+	g.b.Line = g.line
+	g.b.SetControl(c)
+	g.b.AddEdge(t)
+	g.b.AddEdge(f)
+	g.b = nil
+}
+
+// ret ends the current block returning v.
+func (g *builder) ret(v *ir.Value) {
+	g.b.Kind = ir.BlockRet
+	g.b.Line = g.line
+	g.b.SetControl(v)
+	g.b = nil
+}
+
+// enter makes b current if anything reaches it.
+func (g *builder) enter(b *ir.Block) {
+	if len(b.Preds) == 0 {
+		g.b = nil
+		return
+	}
+	g.b = b
+}
+
+// value appends a value to the current block.
+func (g *builder) value(op ir.Op, t ir.Type, args ...*ir.Value) *ir.Value {
+	return g.b.NewValue(op, t, g.line, args...)
+}
+
+func (g *builder) konst(c int64) *ir.Value { return g.b.NewConst(ir.I64, c, g.line) }
+
+// write records an assignment of local l in the current block.
+func (g *builder) write(l *frontend.Local, o operand) {
+	m := g.defs[g.b]
+	if m == nil {
+		m = map[*frontend.Local]operand{}
+		g.defs[g.b] = m
+	}
+	m[l] = o
+}
+
+// read returns the operand local l holds at the end of block b, merging
+// with phis where paths join.
+func (g *builder) read(l *frontend.Local, b *ir.Block) operand {
+	if o, ok := g.defs[b][l]; ok {
+		return o
+	}
+	var o operand
+	switch len(b.Preds) {
+	case 0:
+		o = constOp(Nil{})
+	case 1:
+		o = g.read(l, b.Preds[0])
+	default:
+		ops := make([]operand, len(b.Preds))
+		for i, p := range b.Preds {
+			ops[i] = g.read(l, p)
+		}
+		o = g.merge(l, b, ops)
+	}
+	m := g.defs[b]
+	if m == nil {
+		m = map[*frontend.Local]operand{}
+		g.defs[b] = m
+	}
+	m[l] = o
+	return o
+}
+
+// merge joins the operands local l holds at the ends of b's predecessors.
+func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
+	first := ops[0]
+	all := true
+	for _, o := range ops[1:] {
+		all = all && same(first, o)
+	}
+	if all {
+		return first
+	}
+	numeric := true
+	for _, o := range ops {
+		_, isConst := o.constInt()
+		numeric = numeric && (o.kind == opInt || isConst)
+	}
+	switch {
+	case numeric:
+		args := make([]*ir.Value, len(ops))
+		for i, o := range ops {
+			args[i] = g.intIn(o, b.Preds[i])
+		}
+		return intOp(g.phi(b, unify(args), args))
+	case first.kind == opPkt:
+		args := make([]*ir.Value, len(ops))
+		for i, o := range ops {
+			if o.kind != opPkt || o.hdr != first.hdr {
+				g.errorf("'%s' is %s on one path and %s on another; give it one meaning before the paths join", l.Name, describePkt(first), describeAny(o))
+			}
+			args[i] = g.pktOffsetIn(o, b.Preds[i])
+		}
+		return operand{kind: opPkt, v: g.phi(b, ir.I64, args), hdr: first.hdr, what: first.what}
+	case first.kind == opMapVal:
+		args := make([]*ir.Value, len(ops))
+		maybe := false
+		for i, o := range ops {
+			if o.kind != opMapVal || o.off != first.off || !o.ct.Equal(first.ct) {
+				g.errorf("'%s' is %s on one path and %s on another", l.Name, first.kindName(), o.kindName())
+			}
+			args[i] = o.v
+			maybe = maybe || o.v.Type.MaybeNull
+		}
+		t := ir.Ptr(ir.SpaceMap)
+		t.MaybeNull = maybe
+		o := first
+		o.v = g.phi(b, t, args)
+		return o
+	}
+	for _, o := range ops {
+		if o.kind != first.kind {
+			g.errorf("'%s' is %s on one path and %s on another; give it one meaning before the paths join", l.Name, first.kindName(), o.kindName())
+		}
+	}
+	g.errorf("'%s' holds different %s values on different paths; kernel code needs it fixed at compile time", l.Name, kindWord(first))
+	return operand{}
+}
+
+func kindWord(o operand) string {
+	if o.kind == opConst {
+		return o.c.describe()
+	}
+	return o.kindName()
+}
+
+func describePkt(o operand) string { return "a pointer into the packet at " + o.hdr.Name }
+
+func describeAny(o operand) string {
+	if o.kind == opPkt {
+		return describePkt(o)
+	}
+	return o.kindName()
+}
+
+// phi adds a phi to b.
+func (g *builder) phi(b *ir.Block, t ir.Type, args []*ir.Value) *ir.Value {
+	return b.NewValueAt(0, ir.OpPhi, t, g.line, args...)
+}
+
+// unify returns a type all of args fit: their common type, or the widest
+// unsigned one when all are unsigned, or i64.
+func unify(args []*ir.Value) ir.Type {
+	t := args[0].Type
+	allSame, allUnsigned := true, true
+	size := uint8(0)
+	for _, a := range args {
+		allSame = allSame && a.Type == t
+		allUnsigned = allUnsigned && a.Type.NonNegative()
+		if a.Type.Size > size {
+			size = a.Type.Size
+		}
+	}
+	switch {
+	case allSame && t.Kind == ir.KInt:
+		return t
+	case allUnsigned:
+		return ir.Int(int(size), false)
+	}
+	return ir.I64
+}
+
+// inBlock runs fn with b as the current block (appending to its end).
+func (g *builder) inBlock(b *ir.Block, fn func() *ir.Value) *ir.Value {
+	saved := g.b
+	g.b = b
+	v := fn()
+	g.b = saved
+	return v
+}
+
+// intIn materialises numeric operand o at the end of block b.
+func (g *builder) intIn(o operand, b *ir.Block) *ir.Value {
+	if o.kind == opInt {
+		return o.v
+	}
+	c, _ := o.constInt()
+	return g.inBlock(b, func() *ir.Value { return g.konst(c) })
+}
+
+// pktOffsetIn materialises packet position o as one value at the end of b.
+func (g *builder) pktOffsetIn(o operand, b *ir.Block) *ir.Value {
+	return g.inBlock(b, func() *ir.Value { return g.pktOffset(o) })
+}
+
+// String describes the builder's position, for debugging.
+func (g *builder) String() string { return fmt.Sprintf("%s:%d", g.src.Name, g.line) }

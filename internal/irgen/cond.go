@@ -1,0 +1,141 @@
+package irgen
+
+import (
+	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/yuin/gopher-lua/ast"
+)
+
+// cond lowers e as a condition: control goes to t when it holds and to f
+// otherwise. and/or short-circuit.
+func (g *builder) cond(e ast.Expr, t, f *ir.Block) {
+	if l := e.Line(); l > 0 {
+		g.line = l
+	}
+	switch e := e.(type) {
+	case *ast.UnaryNotOpExpr:
+		g.cond(e.Expr, f, t)
+		return
+	case *ast.LogicalOpExpr:
+		mid := g.newBlock()
+		if e.Operator == "and" {
+			g.cond(e.Lhs, mid, f)
+		} else {
+			g.cond(e.Lhs, t, mid)
+		}
+		g.enter(mid)
+		if g.b != nil {
+			g.cond(e.Rhs, t, f)
+		}
+		return
+	case *ast.RelationalOpExpr:
+		c := g.compare(e.Operator, g.expr(e.Lhs), g.expr(e.Rhs))
+		g.branchOn(c, t, f)
+		return
+	}
+	g.branchOn(g.truth(g.expr(e)), t, f)
+}
+
+// branchOn branches on a condition operand: a compile-time constant jumps
+// straight to its side.
+func (g *builder) branchOn(c operand, t, f *ir.Block) {
+	if g.b == nil {
+		return
+	}
+	if k, ok := c.constInt(); ok {
+		if k != 0 {
+			g.jump(t)
+		} else {
+			g.jump(f)
+		}
+		return
+	}
+	g.branch(c.v, t, f)
+}
+
+// truth turns an operand into a condition: non-zero numbers, non-null
+// pointers and true are true; 0, nil, false and null are false.
+func (g *builder) truth(o operand) operand {
+	switch o.kind {
+	case opConst:
+		switch c := o.c.(type) {
+		case Nil:
+			return constOp(Bool(false))
+		case Bool:
+			return o
+		case Int:
+			return constOp(Bool(c != 0))
+		}
+		return constOp(Bool(true)) // tables, maps, strings exist
+	case opInt:
+		if o.v.Type.Kind == ir.KBool {
+			return o
+		}
+		return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
+	case opMapVal:
+		if o.off == 0 && o.bf.BitSize == 0 && !o.v.Type.MaybeNull {
+			return constOp(Bool(true))
+		}
+		if o.off == 0 {
+			return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
+		}
+		return g.truth(intOp(g.toInt(o, "the condition")))
+	case opStack:
+		if o.isNumeric() {
+			return g.truth(intOp(g.loadScalar(o)))
+		}
+	}
+	return constOp(Bool(true))
+}
+
+// condValue evaluates a comparison or logical expression as a value.
+func (g *builder) condValue(e ast.Expr) operand {
+	switch e := e.(type) {
+	case *ast.RelationalOpExpr:
+		return g.compare(e.Operator, g.expr(e.Lhs), g.expr(e.Rhs))
+	case *ast.UnaryNotOpExpr:
+		c := g.truth(g.expr(e.Expr))
+		if k, ok := c.constInt(); ok {
+			return constOp(Bool(k == 0))
+		}
+		return intOp(g.value(ir.OpEq, ir.Bool, c.v, g.konst(0)))
+	case *ast.LogicalOpExpr:
+		return g.logicalValue(e)
+	}
+	return g.expr(e)
+}
+
+// logicalValue lowers `a and b` / `a or b` as a value, with Lua's
+// meaning: `a and b` is a when a is false, else b; `a or b` is a when a
+// is true, else b.
+func (g *builder) logicalValue(e *ast.LogicalOpExpr) operand {
+	a := g.expr(e.Lhs)
+	ta := g.truth(a)
+	if k, ok := ta.constInt(); ok {
+		if (k != 0) == (e.Operator == "and") {
+			return g.expr(e.Rhs)
+		}
+		return a
+	}
+	av := g.toInt(a, "the left side of '"+e.Operator+"'")
+	from := g.b
+	rhs, join := g.newBlock(), g.newBlock()
+	if e.Operator == "and" {
+		g.branch(ta.v, rhs, join)
+	} else {
+		g.branch(ta.v, join, rhs)
+	}
+	g.enter(rhs)
+	bv := g.toInt(g.expr(e.Rhs), "the right side of '"+e.Operator+"'")
+	rhsEnd := g.b
+	g.jump(join)
+	g.enter(join)
+	args := make([]*ir.Value, len(join.Preds))
+	for i, p := range join.Preds {
+		if p == from {
+			args[i] = av
+		} else if p == rhsEnd {
+			args[i] = bv
+		}
+	}
+	return intOp(g.phi(join, unify(args), args))
+}

@@ -1,0 +1,20 @@
+// Package irgen lowers a resolved kernel function (package frontend) into
+// IR (package ir). It is where Lua meets the kernel: it knows what the
+// free names hold at compile time (numbers, strings, tables, maps, C
+// types, builtins), gives every expression a C type, follows the packet
+// dissector chain (pkt.ip.udp.data), turns map indexing into lookups and
+// updates, and reports type errors at the Lua line, with what to write
+// instead.
+//
+// Lowering tracks each expression as an operand: a compile-time value, a
+// runtime integer, a comparison, or a pointer into one of the memories a
+// program can reach (context, packet, stack, map value), with the
+// metadata that decides how it is read. Locals are put in SSA form as they
+// are assigned (Braun et al., "Simple and Efficient Construction of SSA
+// Form"); the function is acyclic (numeric for loops are unrolled), so
+// every block's predecessors are complete when it is entered.
+//
+// Semantics that differ from plain Lua, as in the original toolkit:
+// numbers are 64-bit integers, `/` divides integers, and 0 (and nil, and
+// a null map value) is false in conditions.
+package irgen

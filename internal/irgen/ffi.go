@@ -1,0 +1,239 @@
+package irgen
+
+import (
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/ir"
+)
+
+// ffiNew allocates a zeroed stack object, optionally initialised:
+// ffi.new('uint32_t', 5), ffi.new('char [?]', 16), ffi.new(key_t).
+func (g *builder) ffiNew(args []operand, _ string) operand {
+	ct := g.ctypeOf(args[0], "ffi.new")
+	inits := args[1:]
+	if ct.IsVLA() {
+		if len(inits) == 0 {
+			g.errorf("ffi.new('%s') needs the element count, as in ffi.new('%s', 16)", ct, ct)
+		}
+		n, ok := inits[0].constInt()
+		if !ok || inits[0].kind != opConst || n < 0 {
+			g.errorf("the element count of a variable-length array must be a number known at compile time")
+		}
+		ct = ct.WithLen(int(n))
+		inits = inits[1:]
+	}
+	if ct.Kind == ctype.Void || ct.Kind == ctype.Func || ct.Size <= 0 {
+		g.errorf("ffi.new cannot allocate %s", ct)
+	}
+	if ct.Size > 512 {
+		g.errorf("%s is %d bytes; the kernel gives a program 512 bytes of stack", ct, ct.Size)
+	}
+	slot := g.f.NewSlot(ct.String(), ct.Size, max(ct.Align, 1))
+	g.value(ir.OpZeroSlot, ir.Void).Aux = slot
+	obj := operand{kind: opStack, slot: slot, ct: ct, what: "ffi.new(...)"}
+	g.initialize(obj, inits)
+	return obj
+}
+
+// initialize stores initial values as LuaJIT's ffi.new takes them: a
+// scalar's value, an array's elements, a struct's members in order, or
+// one string for a char array.
+func (g *builder) initialize(obj operand, inits []operand) {
+	if len(inits) == 0 {
+		return
+	}
+	ct := obj.ct
+	switch {
+	case ct.IsInteger() || ct.Kind == ctype.Pointer:
+		if len(inits) > 1 {
+			g.errorf("too many initial values for %s", ct)
+		}
+		g.storeScalar(obj, g.toInt(inits[0], "the initial value"))
+	case ct.Kind == ctype.Array:
+		if s, ok := inits[0].c.(String); ok && inits[0].kind == opConst && len(inits) == 1 {
+			g.storeBytes(obj, []byte(s), ct.Size, "the array")
+			return
+		}
+		if len(inits) > ct.Len {
+			g.errorf("too many initial values for %s", ct)
+		}
+		for i, in := range inits {
+			g.assignMem(g.element(obj, constOp(Int(i)), "element"), in, "element")
+		}
+	case ct.Kind == ctype.Struct:
+		if len(inits) > len(ct.Fields) {
+			g.errorf("too many initial values for %s", ct)
+		}
+		for i, in := range inits {
+			f := ct.Fields[i]
+			m := obj
+			m.ct = f.Type
+			if f.BitSize > 0 {
+				m.bf = f
+			} else {
+				m.off += int64(f.Offset)
+			}
+			g.assignMem(m, in, f.Name)
+		}
+	default:
+		g.errorf("cannot initialise %s", ct)
+	}
+}
+
+// ffiCast converts a number to an integer type (truncating or extending
+// as C does).
+func (g *builder) ffiCast(args []operand, _ string) operand {
+	ct := g.ctypeOf(args[0], "ffi.cast")
+	x := args[1]
+	if !ct.IsInteger() {
+		g.errorf("ffi.cast to %s is not supported in this kind of program; cast numbers to integer types", ct)
+	}
+	if c, ok := x.constInt(); ok && x.kind == opConst {
+		return constOp(Int(truncate(c, ct.Size, ct.Signed)))
+	}
+	v := g.toInt(x, "the value cast")
+	if ct.Size >= 8 {
+		return intOp(v)
+	}
+	bits := int64(ct.Size * 8)
+	if ct.Signed {
+		sh := 64 - bits
+		v = g.value(ir.OpArsh, ir.Int(ct.Size, true), g.value(ir.OpLsh, ir.I64, v, g.konst(sh)), g.konst(sh))
+		return intOp(v)
+	}
+	v = g.value(ir.OpAnd, ir.Int(ct.Size, false), v, g.konst(int64(1)<<bits-1))
+	return intOp(v)
+}
+
+func truncate(c int64, size int, signed bool) int64 {
+	if size >= 8 {
+		return c
+	}
+	sh := uint(64 - 8*size)
+	if signed {
+		return c << sh >> sh
+	}
+	return int64(uint64(c) << sh >> sh)
+}
+
+func (g *builder) ffiSizeof(args []operand, _ string) operand {
+	return constOp(Int(g.ctypeOf(args[0], "ffi.sizeof").Size))
+}
+
+// ffiCopy copies into a stack object: from a string, from another object,
+// or from the packet (with the skb_load_bytes helper).
+func (g *builder) ffiCopy(args []operand, _ string) operand {
+	dst, src := args[0], args[1]
+	if dst.kind != opStack && dst.kind != opMapVal {
+		g.errorf("ffi.copy copies into stack or map memory; the destination is %s", dst.kindName())
+	}
+	n := dst.ct.Size
+	if len(args) == 3 {
+		c, ok := args[2].constInt()
+		if !ok || args[2].kind != opConst || c < 0 || int(c) > n {
+			g.errorf("ffi.copy's length must be a constant from 0 to %d", n)
+		}
+		n = int(c)
+	}
+	switch {
+	case src.kind == opConst:
+		s, ok := src.c.(String)
+		if !ok {
+			break
+		}
+		b := []byte(s)
+		if len(args) < 3 {
+			b = append(b, 0)
+			if len(b) > n {
+				g.errorf("the string (%d bytes with its NUL) does not fit in the destination (%d bytes)", len(b), n)
+			}
+			n = len(b)
+		}
+		g.storeBytes(dst, b[:min(n, len(b))], n, "the destination")
+		return constOp(Nil{})
+	case src.kind == opStack || src.kind == opMapVal:
+		g.copyMem(dst, src, min(n, src.ct.Size))
+		return constOp(Nil{})
+	case src.kind == opPkt:
+		if dst.kind != opStack {
+			g.errorf("packet bytes can only be copied to stack memory")
+		}
+		g.skbLoadBytes(g.pktOffset(src), dst, n)
+		return constOp(Nil{})
+	}
+	g.errorf("ffi.copy cannot copy from %s here", src.kindName())
+	return operand{}
+}
+
+// skbLoadBytes calls bpf_skb_load_bytes(ctx, off, dst, n).
+func (g *builder) skbLoadBytes(off *ir.Value, dst operand, n int) *ir.Value {
+	v := g.value(ir.OpCall, ir.I64, g.ctx, off, g.slotAddr(dst.slot, dst.off), g.konst(int64(n)))
+	v.Aux = ir.Helper{ID: 26, Name: "skb_load_bytes"}
+	return v
+}
+
+func (g *builder) ffiFill(args []operand, _ string) operand {
+	dst := args[0]
+	n, ok := args[1].constInt()
+	if dst.kind != opStack || !ok || args[1].kind != opConst || n < 0 || int(n) > dst.ct.Size {
+		g.errorf("ffi.fill needs a stack object and a constant length that fits it")
+	}
+	c := int64(0)
+	if len(args) == 3 {
+		c, ok = args[2].constInt()
+		if !ok {
+			g.errorf("ffi.fill's byte must be a constant")
+		}
+	}
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(c)
+	}
+	g.storeBytes(dst, b, int(n), "the destination")
+	return constOp(Nil{})
+}
+
+// loadBytes implements load_bytes(off, buf): bpf_skb_load_bytes into a
+// stack buffer, returning the helper's result (0 on success).
+func (g *builder) loadBytes(args []operand, _ string) operand {
+	buf := args[1]
+	if buf.kind != opStack {
+		g.errorf("load_bytes copies into a stack buffer made with ffi.new; this is %s", buf.kindName())
+	}
+	return intOp(g.skbLoadBytes(g.toInt(args[0], "the packet offset"), buf, buf.ct.Size))
+}
+
+// comm implements comm(buf): bpf_get_current_comm into a char buffer.
+func (g *builder) comm(args []operand, _ string) operand {
+	buf := args[0]
+	if buf.kind != opStack {
+		g.errorf("comm writes into a stack buffer made with ffi.new('char [16]'); this is %s", buf.kindName())
+	}
+	v := g.value(ir.OpCall, ir.I64, g.slotAddr(buf.slot, buf.off), g.konst(int64(buf.ct.Size)))
+	v.Aux = ir.Helper{ID: 16, Name: "get_current_comm"}
+	return intOp(v)
+}
+
+// print implements print(fmt, ...) with bpf_trace_printk: the format is
+// copied to the stack, up to three numbers follow.
+func (g *builder) print(args []operand, _ string) operand {
+	s, ok := args[0].c.(String)
+	if args[0].kind != opConst || !ok {
+		g.errorf("print's first argument must be a format string known at compile time")
+	}
+	b := append([]byte(s), 0)
+	ct := &ctype.Type{Kind: ctype.Array, Size: len(b), Align: 1, Len: len(b)}
+	slot := g.f.NewSlot("fmt", len(b), 8)
+	buf := operand{kind: opStack, slot: slot, ct: ct}
+	g.storeBytes(buf, b, len(b), "the format")
+	call := []*ir.Value{g.slotAddr(slot, 0), g.konst(int64(len(b)))}
+	for _, a := range args[1:] {
+		if a.kind == opStack && a.ct.Kind == ctype.Array {
+			call = append(call, g.slotAddr(a.slot, a.off))
+			continue
+		}
+		call = append(call, g.toInt(a, "a print argument"))
+	}
+	v := g.value(ir.OpCall, ir.I64, call...)
+	v.Aux = ir.Helper{ID: 6, Name: "trace_printk"}
+	return intOp(v)
+}

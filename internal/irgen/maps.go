@@ -1,0 +1,58 @@
+package irgen
+
+import (
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/ir"
+)
+
+// mapLookup lowers m[k] as a read: a pointer to the value, or null.
+func (g *builder) mapLookup(m *Map, key operand) operand {
+	k := g.mapArg(m.Key, key, "key")
+	v := g.value(ir.OpMapLookup, ir.PtrOrNull(ir.SpaceMap), k)
+	v.Aux = m.Ref
+	return operand{kind: opMapVal, v: v, ct: m.Val, what: m.Ref.Name + "[...]"}
+}
+
+// mapUpdate lowers m[k] = x.
+func (g *builder) mapUpdate(m *Map, key, val operand, flags int64) {
+	k := g.mapArg(m.Key, key, "key")
+	x := g.mapArg(m.Val, val, "value")
+	v := g.value(ir.OpMapUpdate, ir.I64, k, x)
+	v.Aux = m.Ref
+	v.AuxInt = flags
+}
+
+// mapDelete lowers m[k] = nil.
+func (g *builder) mapDelete(m *Map, key operand) {
+	k := g.mapArg(m.Key, key, "key")
+	v := g.value(ir.OpMapDelete, ir.I64, k)
+	v.Aux = m.Ref
+}
+
+// mapArg turns an operand into a map key or value argument: a number for
+// scalar types (stored to the stack by the expand pass), or a pointer to
+// stack memory holding the bytes for other types.
+func (g *builder) mapArg(ct *ctype.Type, o operand, what string) *ir.Value {
+	if ct.IsInteger() || ct.Kind == ctype.Pointer {
+		if o.kind == opStack && o.ct.Size == ct.Size && !o.isNumeric() {
+			return g.slotAddr(o.slot, o.off)
+		}
+		return g.toInt(o, "the map "+what)
+	}
+	switch {
+	case o.kind == opStack:
+		if o.ct.Size != ct.Size {
+			g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", what, ct.String(), ct.Size, o.ct.String(), o.ct.Size)
+		}
+		return g.slotAddr(o.slot, o.off)
+	case o.kind == opConst:
+		if s, ok := o.c.(String); ok {
+			slot := g.f.NewSlot(what, ct.Size, 8)
+			g.value(ir.OpZeroSlot, ir.Void).Aux = slot
+			g.storeBytes(operand{kind: opStack, slot: slot, ct: ct}, []byte(s), ct.Size, "the map "+what)
+			return g.slotAddr(slot, 0)
+		}
+	}
+	g.errorf("the map %s is %s; build it with ffi.new('%s') and pass that", what, ct.String(), ct.String())
+	return nil
+}

@@ -1,0 +1,222 @@
+package irgen
+
+import (
+	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/proto"
+)
+
+// pktOffset materialises a packet position as one value (bytes from the
+// start of the frame).
+func (g *builder) pktOffset(o operand) *ir.Value {
+	switch {
+	case o.v == nil:
+		return g.konst(o.off)
+	case o.off == 0:
+		return o.v
+	}
+	return g.value(ir.OpAdd, ir.I64, o.v, g.konst(o.off))
+}
+
+// loadPkt reads n bytes (1..8) at rel bytes past position o, big-endian:
+// the legacy packet loads (LD_ABS, LD_IND) return network order as a
+// number, so "GET " reads as 0x47455420.
+func (g *builder) loadPkt(o operand, rel int64, n int) *ir.Value {
+	switch n {
+	case 1, 2, 4:
+		base := o.v
+		if base == nil {
+			base = g.konst(0)
+		}
+		v := g.value(ir.OpLoadPkt, ir.Int(n, false), g.ctx, base)
+		v.AuxInt = o.off + rel
+		return v
+	}
+	// Wider or odd sizes: big-endian pieces, shifted together.
+	var acc *ir.Value
+	for done := 0; done < n; {
+		k := 4
+		for k > n-done {
+			k /= 2
+		}
+		piece := g.loadPkt(o, rel+int64(done), k)
+		if acc == nil {
+			acc = piece
+		} else {
+			acc = g.value(ir.OpOr, ir.Int(8, false), g.value(ir.OpLsh, ir.U64, acc, g.konst(int64(8*k))), piece)
+		}
+		done += k
+	}
+	acc.Type = ir.Int(roundSize(n), false)
+	return acc
+}
+
+// roundSize rounds a byte count up to 1, 2, 4 or 8.
+func roundSize(n int) int {
+	for _, s := range []int{1, 2, 4} {
+		if n <= s {
+			return s
+		}
+	}
+	return 8
+}
+
+// indexPkt lowers a field, next header or byte of a packet position.
+func (g *builder) indexPkt(o, key operand, name string) operand {
+	if fname := fieldName(key); fname != "" {
+		return g.pktMember(o, fname, name)
+	}
+	if !o.hdr.Bytes {
+		g.errorf("'%s' is the %s header; index bytes through a byte pointer such as %s.data[i], or read a field by name", name, o.hdr.Name, o.what)
+	}
+	if i, ok := key.constInt(); ok && key.kind == opConst {
+		return pktByte(g.loadPkt(o, i, 1))
+	}
+	i := g.toInt(key, "the index of "+name)
+	p := o
+	p.v = g.value(ir.OpAdd, ir.I64, g.pktBase(o), i)
+	return pktByte(g.loadPkt(p, 0, 1))
+}
+
+// pktBase is o's run-time part, or 0.
+func (g *builder) pktBase(o operand) *ir.Value {
+	if o.v == nil {
+		return g.konst(0)
+	}
+	return o.v
+}
+
+func pktByte(v *ir.Value) operand {
+	return operand{kind: opInt, v: v, str: strRaw, width: 1}
+}
+
+// pktMember reads a header field or moves on to a following header.
+func (g *builder) pktMember(o operand, fname, name string) operand {
+	h := o.hdr
+	if f, ok := h.Field(fname); ok {
+		return g.pktField(o, f)
+	}
+	nx, ok := h.Next[fname]
+	if !ok {
+		g.errorf("%s has no field or next header '%s'%s", o.what, fname, suggest(fname, h.Names()))
+	}
+	next, _ := proto.Lookup(fname)
+	res := operand{kind: opPkt, v: o.v, off: o.off + int64(nx.Skip), hdr: next, what: name}
+	if nx.LoadSize == 0 {
+		return res
+	}
+	// A variable-length header: its length field, masked and scaled.
+	t := g.loadPkt(o, int64(nx.LoadOff), nx.LoadSize)
+	if full := int64(1)<<(8*nx.LoadSize) - 1; nx.Mask != 0 && nx.Mask != full {
+		t = g.value(ir.OpAnd, ir.I64, t, g.konst(nx.Mask))
+	}
+	switch {
+	case nx.Shift > 0:
+		t = g.value(ir.OpLsh, ir.I64, t, g.konst(int64(nx.Shift)))
+	case nx.Shift < 0:
+		t = g.value(ir.OpRsh, ir.I64, t, g.konst(int64(-nx.Shift)))
+	}
+	t.Type = ir.U32
+	if o.v == nil {
+		res.v = t
+	} else {
+		res.v = g.value(ir.OpAdd, ir.I64, o.v, t)
+	}
+	return res
+}
+
+// pktField reads a header field. Whole multi-byte fields come back in
+// network byte order, as the original toolkit has them (scripts call
+// bpf.ntoh); bitfields are numbers.
+func (g *builder) pktField(o operand, f proto.Field) operand {
+	if f.Len > 0 {
+		return operand{kind: opPkt, v: o.v, off: o.off + int64(f.Off), hdr: bytesHeader, what: o.what + "." + f.Name}
+	}
+	x := g.loadPkt(o, int64(f.Off), f.Size)
+	if f.IsBitfield() {
+		shift := f.Size*8 - f.Bit - f.Bits
+		if shift > 0 {
+			x = g.value(ir.OpRsh, ir.I64, x, g.konst(int64(shift)))
+		}
+		if f.Bit > 0 {
+			x = g.value(ir.OpAnd, ir.I64, x, g.konst(int64(1)<<f.Bits-1))
+		}
+		x.Type = ir.Int(roundSize((f.Bits+7)/8), false)
+		return intOp(x)
+	}
+	if f.Size > 1 {
+		x = g.value(swapOp(f.Size), ir.Int(f.Size, false), x)
+	}
+	return operand{kind: opInt, v: x, str: strRaw, width: f.Size}
+}
+
+func swapOp(size int) ir.Op {
+	switch size {
+	case 2:
+		return ir.OpBswap16
+	case 4:
+		return ir.OpBswap32
+	}
+	return ir.OpBswap64
+}
+
+// pktSlice reads bytes [a, b) after a byte position as one big-endian
+// number: data(0, 4) == 'GET ' compares with the packet's first four
+// bytes.
+func (g *builder) pktSlice(o operand, a, b operand) operand {
+	if !o.hdr.Bytes {
+		g.errorf("slices need a byte pointer such as %s.data; %s is the %s header", o.what, o.what, o.hdr.Name)
+	}
+	x, xok := a.constInt()
+	y, yok := b.constInt()
+	if !xok || !yok || a.kind != opConst || b.kind != opConst {
+		g.errorf("slice bounds must be numbers known at compile time, as in data(0, 4)")
+	}
+	n := y - x
+	if n < 1 || n > 8 {
+		g.errorf("a slice reads 1 to 8 bytes; data(%d, %d) is %d", x, y, n)
+	}
+	return operand{kind: opInt, v: g.loadPkt(o, x, int(n)), str: strBE, width: int(n)}
+}
+
+// pktArith does arithmetic on packet positions: position ± number is a
+// position (in bytes), position - position is a number.
+func (g *builder) pktArith(op string, a, b operand) operand {
+	if a.kind == opPkt && b.kind == opPkt {
+		if op != "-" {
+			g.errorf("two packet positions can only be subtracted")
+		}
+		return intOp(g.value(ir.OpSub, ir.I64, g.pktOffset(a), g.pktOffset(b)))
+	}
+	if b.kind == opPkt {
+		if op != "+" {
+			g.errorf("cannot compute a number %s a packet position", op)
+		}
+		a, b = b, a
+	}
+	if op != "+" && op != "-" {
+		g.errorf("packet positions only support + and -, not '%s'", op)
+	}
+	res := a
+	if c, ok := b.constInt(); ok && b.kind == opConst {
+		if op == "-" {
+			c = -c
+		}
+		res.off += c
+		return res
+	}
+	x := g.toInt(b, "the offset added to "+a.what)
+	irop := ir.OpAdd
+	if op == "-" {
+		irop = ir.OpSub
+	}
+	if a.v == nil {
+		if irop == ir.OpSub {
+			res.v = g.value(ir.OpSub, ir.I64, g.konst(0), x)
+		} else {
+			res.v = x
+		}
+		return res
+	}
+	res.v = g.value(irop, ir.I64, a.v, x)
+	return res
+}

@@ -1,0 +1,163 @@
+package irgen
+
+import (
+	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/yuin/gopher-lua/ast"
+)
+
+// maxUnroll bounds the iterations of an unrolled for loop.
+const maxUnroll = 1024
+
+func (g *builder) block(stmts []ast.Stmt) {
+	for _, s := range stmts {
+		if g.b == nil {
+			return // the rest is unreachable
+		}
+		g.line = s.Line()
+		g.stmt(s)
+	}
+}
+
+func (g *builder) stmt(s ast.Stmt) {
+	switch s := s.(type) {
+	case *ast.LocalAssignStmt:
+		vals := g.exprList(s.Exprs, len(s.Names))
+		for i, l := range g.fn.Decls[s] {
+			g.write(l, vals[i])
+		}
+	case *ast.AssignStmt:
+		g.assign(s)
+	case *ast.FuncCallStmt:
+		g.expr(s.Expr)
+	case *ast.DoBlockStmt:
+		g.block(s.Stmts)
+	case *ast.IfStmt:
+		g.ifStmt(s)
+	case *ast.NumberForStmt:
+		g.forStmt(s)
+	case *ast.ReturnStmt:
+		g.returnStmt(s)
+	case *ast.BreakStmt:
+		g.jump(g.loops[len(g.loops)-1].exit)
+	default:
+		g.errorf("this statement is not supported in kernel functions")
+	}
+}
+
+// exprList evaluates exprs for n targets: missing values are nil, extra
+// expressions are still evaluated for their effects.
+func (g *builder) exprList(exprs []ast.Expr, n int) []operand {
+	out := make([]operand, 0, max(n, len(exprs)))
+	for _, e := range exprs {
+		out = append(out, g.expr(e))
+	}
+	for len(out) < n {
+		out = append(out, constOp(Nil{}))
+	}
+	return out
+}
+
+func (g *builder) assign(s *ast.AssignStmt) {
+	// Lua evaluates all right-hand sides, then assigns.
+	type target struct {
+		obj, key operand
+		local    bool
+		id       *ast.IdentExpr
+		name     string
+	}
+	var ts []target
+	for _, e := range s.Lhs {
+		switch e := e.(type) {
+		case *ast.IdentExpr:
+			ts = append(ts, target{local: true, id: e})
+		case *ast.AttrGetExpr:
+			ts = append(ts, target{obj: g.expr(e.Object), key: g.key(e.Key), name: exprName(e)})
+		default:
+			g.errorf("cannot assign to this expression")
+		}
+	}
+	vals := g.exprList(s.Rhs, len(s.Lhs))
+	for i, t := range ts {
+		if t.local {
+			g.write(g.fn.Refs[t.id], vals[i])
+			continue
+		}
+		g.store(t.obj, t.key, vals[i], t.name)
+	}
+}
+
+func (g *builder) ifStmt(s *ast.IfStmt) {
+	thenB, elseB, join := g.newBlock(), g.newBlock(), g.newBlock()
+	g.cond(s.Condition, thenB, elseB)
+	g.enter(thenB)
+	g.block(s.Then)
+	g.jump(join)
+	g.enter(elseB)
+	g.block(s.Else)
+	g.jump(join)
+	g.enter(join)
+}
+
+func (g *builder) forStmt(s *ast.NumberForStmt) {
+	init, limit := g.constNumber(s.Init, "start"), g.constNumber(s.Limit, "limit")
+	step := int64(1)
+	if s.Step != nil {
+		step = g.constNumber(s.Step, "step")
+	}
+	if step == 0 {
+		g.errorf("a for loop step of 0 never ends")
+	}
+	n := int64(0)
+	if step > 0 && limit >= init {
+		n = (limit-init)/step + 1
+	} else if step < 0 && init >= limit {
+		n = (init-limit)/(-step) + 1
+	}
+	if n > maxUnroll {
+		g.errorf("this loop runs %d times; kernel loops are unrolled and at most %d iterations are supported", n, maxUnroll)
+	}
+	exit := g.newBlock()
+	g.loops = append(g.loops, loop{exit: exit})
+	v := g.fn.Decls[s][0]
+	for i := int64(0); i < n && g.b != nil; i++ {
+		g.write(v, constOp(Int(init+i*step)))
+		g.block(s.Stmts)
+		g.line = s.Line()
+	}
+	g.loops = g.loops[:len(g.loops)-1]
+	g.jump(exit)
+	g.enter(exit)
+}
+
+// constNumber evaluates a loop bound, which must be known at compile time.
+func (g *builder) constNumber(e ast.Expr, what string) int64 {
+	o := g.expr(e)
+	c, ok := o.constInt()
+	if !ok || o.kind != opConst {
+		g.errorf("the loop %s must be a number known at compile time (kernel loops are unrolled); this one is %s", what, o.kindName())
+	}
+	return c
+}
+
+func (g *builder) returnStmt(s *ast.ReturnStmt) {
+	if len(s.Exprs) > 1 {
+		g.errorf("kernel functions return one number; return a single value")
+	}
+	var v *ir.Value
+	if len(s.Exprs) == 0 {
+		v = g.konst(0)
+	} else {
+		o := g.expr(s.Exprs[0])
+		if o.kind == opConst {
+			if _, isNil := o.c.(Nil); isNil {
+				v = g.konst(0)
+			}
+		}
+		if v == nil {
+			v = g.toInt(o, "the return value")
+		}
+	}
+	if g.b != nil {
+		g.ret(v)
+	}
+}

@@ -1,0 +1,133 @@
+package irgen
+
+import (
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/proto"
+)
+
+// store lowers obj[key] = val.
+func (g *builder) store(obj, key, val operand, name string) {
+	switch obj.kind {
+	case opConst:
+		switch c := obj.c.(type) {
+		case *Map:
+			if _, isNil := val.c.(Nil); val.kind == opConst && isNil {
+				g.mapDelete(c, key)
+				return
+			}
+			g.mapUpdate(c, key, val, 0)
+			return
+		case Table:
+			g.errorf("kernel code cannot change the userspace table '%s'; use a map to share data", name)
+		}
+		g.errorf("cannot assign to a field of %s (%s)", obj.kindName(), name)
+	case opCtx:
+		g.storeCtx(obj, key, val, name)
+	case opPkt:
+		g.errorf("a %s cannot write to the packet (%s)", g.opts.Kind, name)
+	case opStack, opMapVal:
+		g.storeMember(obj, key, val, name)
+	default:
+		g.errorf("cannot assign to %s (%s)", obj.kindName(), name)
+	}
+}
+
+func (g *builder) storeCtx(obj, key, val operand, name string) {
+	var f proto.CtxField
+	off := 0
+	if obj.ctxField != nil {
+		f = *obj.ctxField
+		i, ok := key.constInt()
+		if !ok || key.kind != opConst || i < 0 || int(i) >= f.Len {
+			g.errorf("'%s' needs a constant index from 0 to %d", name, f.Len-1)
+		}
+		off = f.Off + int(i)*f.Size
+	} else {
+		fname := fieldName(key)
+		var ok bool
+		f, ok = obj.ctx.Field(fname)
+		if !ok {
+			g.errorf("%s has no field '%s'%s", obj.ctx.Name, fname, suggest(fname, obj.ctx.Names()))
+		}
+		if f.Len > 0 {
+			g.errorf("assign to an element of %s, as in %s[0] = x", name, name)
+		}
+		off = f.Off
+	}
+	if g.opts.Kind == SocketFilter && f.SocketFilter&proto.Write == 0 {
+		g.errorf("a socket filter cannot write %s.%s; only cb[0..4] are writable", obj.what, f.Name)
+	}
+	x := g.toInt(val, "the value stored in "+name)
+	v := g.value(ir.OpStore, ir.Int(f.Size, false), g.ctx, x)
+	v.AuxInt = int64(off)
+}
+
+// storeMember assigns to a member or element of stack or map-value
+// memory.
+func (g *builder) storeMember(obj, key, val operand, name string) {
+	var target operand
+	switch obj.ct.Kind {
+	case ctype.Struct, ctype.Union:
+		fname := fieldName(key)
+		f, ok := obj.ct.Field(fname)
+		if !ok {
+			g.errorf("%s has no member '%s'%s", obj.ct.String(), fname, suggest(fname, fieldNames(obj.ct)))
+		}
+		target = obj
+		target.ct = f.Type
+		if f.BitSize > 0 {
+			target.bf = f
+		} else {
+			target.off += int64(f.Offset)
+		}
+	case ctype.Array:
+		target = g.element(obj, key, name)
+	default:
+		g.errorf("cannot assign into '%s', which is %s", name, obj.ct.String())
+	}
+	g.assignMem(target, val, name)
+}
+
+// assignMem stores val into the memory target refers to: a number into a
+// scalar, a string or another object into an array or struct.
+func (g *builder) assignMem(target, val operand, name string) {
+	ct := target.ct
+	if target.bf.BitSize > 0 || ct.IsInteger() || ct.Kind == ctype.Pointer {
+		g.storeScalar(target, g.toInt(val, "the value assigned to "+name))
+		return
+	}
+	if s, ok := val.c.(String); ok && val.kind == opConst {
+		g.storeBytes(target, []byte(s), ct.Size, name)
+		return
+	}
+	if val.kind == opStack && val.ct.Size == ct.Size {
+		g.copyMem(target, val, ct.Size)
+		return
+	}
+	g.errorf("cannot assign %s to '%s' (%s)", val.kindName(), name, ct.String())
+}
+
+// storeBytes writes b, zero-padded to size bytes, into target.
+func (g *builder) storeBytes(target operand, b []byte, size int, name string) {
+	if len(b) > size {
+		g.errorf("the string (%d bytes) does not fit in '%s' (%d bytes)", len(b), name, size)
+	}
+	buf := make([]byte, size)
+	copy(buf, b)
+	for off := 0; off < size; {
+		n := chunk(size-off, int(target.off)+off, false)
+		g.storeMem(target, int64(off), ir.Int(n, false), g.konst(pack(string(buf[off:off+n]), strRaw)))
+		off += n
+	}
+}
+
+// copyMem copies size bytes from src to dst memory.
+func (g *builder) copyMem(dst, src operand, size int) {
+	for off := 0; off < size; {
+		n := chunk(size-off, int(dst.off+int64(off))|int(src.off+int64(off)), false)
+		x := g.load(src, int64(off), ir.Int(n, false))
+		g.storeMem(dst, int64(off), ir.Int(n, false), x)
+		off += n
+	}
+}
