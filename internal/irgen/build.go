@@ -263,7 +263,7 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 
 func kindWord(o operand) string {
 	if o.kind == opConst {
-		return o.c.describe()
+		return o.c.Describe()
 	}
 	return o.kindName()
 }

@@ -64,7 +64,7 @@ func intOp(v *ir.Value) operand { return operand{kind: opInt, v: v} }
 func (o operand) kindName() string {
 	switch o.kind {
 	case opConst:
-		return o.c.describe()
+		return o.c.Describe()
 	case opInt:
 		if o.v.Type.Kind == ir.KBool {
 			return "a comparison result"

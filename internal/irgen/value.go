@@ -9,7 +9,8 @@ import (
 
 // Value is a compile-time value: what a free name (an upvalue or a
 // global) held when the script asked for the function to be compiled.
-type Value interface{ describe() string }
+// Describe says what the value is, for messages ("a number").
+type Value interface{ Describe() string }
 
 // Compile-time value kinds.
 type (
@@ -51,15 +52,15 @@ type Map struct {
 // CType is a C type (ffi.typeof's result).
 type CType struct{ T *ctype.Type }
 
-func (Nil) describe() string       { return "nil" }
-func (Bool) describe() string      { return "a boolean" }
-func (Int) describe() string       { return "a number" }
-func (Float) describe() string     { return "a number" }
-func (String) describe() string    { return "a string" }
-func (b Builtin) describe() string { return "the builtin " + string(b) }
-func (o Opaque) describe() string  { return string(o) }
-func (*Map) describe() string      { return "a map" }
-func (c CType) describe() string   { return "the C type " + c.T.String() }
+func (Nil) Describe() string       { return "nil" }
+func (Bool) Describe() string      { return "a boolean" }
+func (Int) Describe() string       { return "a number" }
+func (Float) Describe() string     { return "a number" }
+func (String) Describe() string    { return "a string" }
+func (b Builtin) Describe() string { return "the builtin " + string(b) }
+func (o Opaque) Describe() string  { return string(o) }
+func (*Map) Describe() string      { return "a map" }
+func (c CType) Describe() string   { return "the C type " + c.T.String() }
 
 // Env gives the compiler the userspace side of a kernel function.
 type Env interface {
@@ -74,7 +75,7 @@ type Env interface {
 // MapTable is a Table over a Go map, for builtin namespaces and tests.
 type MapTable map[string]Value
 
-func (MapTable) describe() string { return "a table" }
+func (MapTable) Describe() string { return "a table" }
 
 // Get implements Table.
 func (t MapTable) Get(k Value) (Value, bool) {
@@ -102,5 +103,5 @@ func valueString(v Value) string {
 	case String:
 		return fmt.Sprintf("%q", string(v))
 	}
-	return v.describe()
+	return v.Describe()
 }

@@ -1,0 +1,141 @@
+// Command luabpf runs Lua scripts whose kernel functions are compiled to
+// eBPF: `luabpf run script.lua [args...]`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/cilium/ebpf/rlimit"
+	"github.com/luabpf/luabpf/internal/source"
+	"github.com/luabpf/luabpf/runtime"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes, as DESIGN.md sets them.
+const (
+	exitOK     = 0
+	exitScript = 1
+	exitUsage  = 2
+)
+
+const usage = `luabpf runs Lua scripts whose kernel functions are compiled to eBPF.
+
+Usage:
+  luabpf run [flags] SCRIPT [ARGS...]   run a script; it sees ARGS as arg[1], arg[2], ...
+  luabpf version                        print the version
+  luabpf help                           print this help
+
+Flags for run:
+  --dump=STAGES      print compiler stages of each kernel function to stderr:
+                     a comma-separated list of ir, passes, regalloc, asm
+  --verifier-log     print the kernel verifier's whole log when it rejects a program
+                     (also: LUABPF_VERIFIER_LOG=1)
+
+Exit status: 0 on success or interrupt (SIGINT/SIGTERM), 1 on a script or
+compile error, 2 on a usage error. Needs root (or CAP_BPF and CAP_NET_RAW).
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintf(stdout, "luabpf %s\n", version)
+		return exitOK
+	case "run":
+		return runScript(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "luabpf: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+func runScript(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dump := fs.String("dump", "", "")
+	verifierLog := fs.Bool("verifier-log", os.Getenv("LUABPF_VERIFIER_LOG") == "1", "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "luabpf run: %v\n\n%s", err, usage)
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "luabpf run: missing SCRIPT\n\n%s", usage)
+		return exitUsage
+	}
+	stages, err := parseStages(*dump)
+	if err != nil {
+		fmt.Fprintf(stderr, "luabpf run: %v\n", err)
+		return exitUsage
+	}
+	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK.
+	_ = rlimit.RemoveMemlock()
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	opts := &runtime.Options{Stdout: stdout, Stderr: stderr, VerifierLog: *verifierLog}
+	if len(stages) > 0 {
+		opts.Dump = func(fn, stage, text string) {
+			if stages[stageKind(stage)] {
+				fmt.Fprintf(stderr, "-- %s: %s\n%s\n", fn, stage, strings.TrimRight(text, "\n"))
+			}
+		}
+	}
+	rt := runtime.New(opts)
+	err = rt.Run(ctx, fs.Arg(0), fs.Args()[1:])
+	if cerr := rt.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	var exit *runtime.ExitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &exit):
+		return exit.Code
+	}
+	fmt.Fprintf(stderr, "luabpf: %s\n", source.Detail(err))
+	return exitScript
+}
+
+// parseStages reads --dump's list.
+func parseStages(s string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if s == "" {
+		return out, nil
+	}
+	for _, st := range strings.Split(s, ",") {
+		switch st = strings.TrimSpace(st); st {
+		case "ir", "passes", "regalloc", "asm":
+			out[st] = true
+		default:
+			return nil, fmt.Errorf("unknown --dump stage %q (want ir, passes, regalloc or asm)", st)
+		}
+	}
+	return out, nil
+}
+
+// stageKind maps a dump stage name ("pass:constfold") to its --dump word.
+func stageKind(stage string) string {
+	if strings.HasPrefix(stage, "pass:") {
+		return "passes"
+	}
+	return stage
+}

@@ -1,0 +1,137 @@
+package runtime
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"github.com/luabpf/luabpf/internal/irgen"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// bpfModule builds the `bpf` module: callable (bpf(fn) compiles fn), with
+// map, socket, dump, dump_string, ntoh and hton.
+func (r *Runtime) bpfModule() *lua.LTable {
+	L := r.L
+	t := L.NewTable()
+	fns := map[string]lua.LGFunction{
+		"map":         r.newMap,
+		"socket":      r.socket,
+		"dump":        r.dump,
+		"dump_string": r.dumpString,
+		"ntoh":        r.ntoh,
+		"hton":        r.ntoh,
+	}
+	for name, fn := range fns {
+		t.RawSetString(name, L.NewFunction(fn))
+	}
+	r.registerBuiltins(t, "", "ntoh", "hton")
+	for _, name := range []string{"tracepoint", "kprobe", "uprobe", "tracelog"} {
+		name := name
+		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("bpf.%s is not supported by this version of luabpf yet; socket filters are (see the README's status table)", name)
+			return 0
+		}))
+	}
+	mt := L.NewTable()
+	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+		fn := L.CheckFunction(2)
+		p, err := r.compile(fn, irgen.SocketFilter)
+		if err != nil {
+			return r.raise(err)
+		}
+		L.Push(r.wrapProgram(p))
+		return 1
+	}))
+	L.SetMetatable(t, mt)
+	return t
+}
+
+// programArg returns argument n as a program: a program object, or a
+// function compiled now as kind.
+func (r *Runtime) programArg(L *lua.LState, n int, kind irgen.ProgKind) *Program {
+	switch v := L.Get(n).(type) {
+	case *lua.LFunction:
+		p, err := r.compile(v, kind)
+		if err != nil {
+			r.raise(err)
+		}
+		return p
+	case *lua.LUserData:
+		if p, ok := v.Value.(*Program); ok {
+			return p
+		}
+	}
+	L.ArgError(n, "expected a kernel function or a program made by bpf(fn)")
+	return nil
+}
+
+// socket implements bpf.socket(iface | fd, fn | prog): load the program
+// as a socket filter and attach it to a packet socket on iface (or to the
+// socket with descriptor fd).
+func (r *Runtime) socket(L *lua.LState) int {
+	target := L.Get(1)
+	p := r.programArg(L, 2, irgen.SocketFilter)
+	prog, err := p.load(ebpf.SocketFilter)
+	if err != nil {
+		return r.raise(err)
+	}
+	switch v := target.(type) {
+	case lua.LString:
+		s, err := openPacketSocket(string(v))
+		if err != nil {
+			L.Push(lua.LNil)
+			L.Push(lua.LString(err.Error()))
+			return 2
+		}
+		r.track(s)
+		if err := link.AttachSocketFilter(s, prog); err != nil {
+			L.RaiseError("attach socket filter to %s: %v", string(v), err)
+		}
+	case lua.LNumber:
+		c := fdConn(int(v))
+		if err := link.AttachSocketFilter(c, prog); err != nil {
+			L.RaiseError("attach socket filter to fd %d: %v", int(v), err)
+		}
+		r.track(closerFunc(func() error { return link.DetachSocketFilter(c) }))
+	default:
+		L.ArgError(1, "expected an interface name or a socket descriptor")
+	}
+	L.Push(r.wrapProgram(p))
+	return 1
+}
+
+// closerFunc adapts a function to io.Closer.
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+func (r *Runtime) dump(L *lua.LState) int {
+	p := checkProgram(L, 1)
+	r.opts.Stdout.Write([]byte(p.dump()))
+	return 0
+}
+
+func (r *Runtime) dumpString(L *lua.LState) int {
+	L.Push(lua.LString(checkProgram(L, 1).dump()))
+	return 1
+}
+
+// ntoh implements bpf.ntoh(x [, bits]) and bpf.hton in userspace: a byte
+// swap of the low bits (32 by default, 64 for 64-bit cdata).
+func (r *Runtime) ntoh(L *lua.LState) int {
+	bits := L.OptInt(2, 0)
+	x := L.Get(1)
+	if bits == 0 {
+		bit := L.GetGlobal("bit").(*lua.LTable)
+		L.Push(bit.RawGetString("bswap"))
+		L.Push(x)
+		L.Call(1, 1)
+		return 1
+	}
+	v := uint64(int64(L.CheckNumber(1)))
+	var out uint64
+	for i := 0; i < bits/8; i++ {
+		out = out<<8 | (v>>(8*i))&0xff
+	}
+	L.Push(lua.LNumber(out))
+	return 1
+}

@@ -1,0 +1,138 @@
+package runtime
+
+import (
+	"math"
+
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/irgen"
+	"github.com/luabpf/luabpf/runtime/ffi"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// env is what a kernel function sees of userspace: its upvalues and
+// globals, converted to compile-time values when it is compiled.
+type env struct {
+	r  *Runtime
+	fn *lua.LFunction
+}
+
+func (e *env) Types() *ctype.Registry { return e.r.reg }
+
+func (e *env) Upvalue(name string) (irgen.Value, bool) {
+	p := e.fn.Proto
+	for i, n := range p.DbgUpvalues {
+		if n == name && i < len(e.fn.Upvalues) {
+			return e.r.value(e.fn.Upvalues[i].Value()), true
+		}
+	}
+	return nil, false
+}
+
+func (e *env) Global(name string) (irgen.Value, bool) {
+	env := e.fn.Env
+	if env == nil {
+		env = e.r.L.G.Global
+	}
+	v := env.RawGetString(name)
+	if v == lua.LNil {
+		return nil, false
+	}
+	return e.r.value(v), true
+}
+
+// value converts a Lua value to a compile-time value.
+func (r *Runtime) value(v lua.LValue) irgen.Value {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return irgen.Nil{}
+	case lua.LBool:
+		return irgen.Bool(v)
+	case lua.LNumber:
+		f := float64(v)
+		if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
+			return irgen.Int(int64(f))
+		}
+		return irgen.Float(f)
+	case lua.LString:
+		return irgen.String(v)
+	case *lua.LTable:
+		return &luaTable{r: r, t: v}
+	case *lua.LFunction:
+		if name, ok := r.builtin[v]; ok {
+			return irgen.Builtin(name)
+		}
+		return irgen.Opaque("a Lua function")
+	case *lua.LUserData:
+		switch u := v.Value.(type) {
+		case *Map:
+			return u.compiled()
+		case *Program:
+			return irgen.Opaque("a compiled BPF program")
+		}
+		if t, ok := ffi.CTypeOf(v); ok {
+			return irgen.CType{T: t}
+		}
+		if c, ok := ffi.CDataOf(v); ok && c.Type.IsInteger() {
+			if n, ok := cdataInt(c); ok {
+				return irgen.Int(n)
+			}
+		}
+		return irgen.Opaque("a userdata value")
+	}
+	return irgen.Opaque("a " + v.Type().String())
+}
+
+// cdataInt reads an integer cdata.
+func cdataInt(c *ffi.CData) (int64, bool) {
+	if len(c.Mem) < c.Type.Size || c.Type.Size > 8 {
+		return 0, false
+	}
+	var u uint64
+	for i := c.Type.Size - 1; i >= 0; i-- {
+		u = u<<8 | uint64(c.Mem[i])
+	}
+	if c.Type.Signed && c.Type.Size < 8 {
+		sh := 64 - 8*c.Type.Size
+		return int64(u) << sh >> sh, true
+	}
+	return int64(u), true
+}
+
+// luaTable lets the compiler read a Lua table lazily.
+type luaTable struct {
+	r *Runtime
+	t *lua.LTable
+}
+
+func (t *luaTable) Describe() string { return "a table" }
+
+// Get implements irgen.Table.
+func (t *luaTable) Get(k irgen.Value) (irgen.Value, bool) {
+	var key lua.LValue
+	switch k := k.(type) {
+	case irgen.String:
+		key = lua.LString(k)
+	case irgen.Int:
+		key = lua.LNumber(k)
+	case irgen.Bool:
+		key = lua.LBool(k)
+	default:
+		return nil, false
+	}
+	v := t.t.RawGet(key)
+	if v == lua.LNil {
+		return nil, false
+	}
+	return t.r.value(v), true
+}
+
+// Keys implements irgen.Table.
+func (t *luaTable) Keys() []string {
+	var out []string
+	t.t.ForEach(func(k, _ lua.LValue) {
+		if s, ok := k.(lua.LString); ok {
+			out = append(out, string(s))
+		}
+	})
+	return out
+}

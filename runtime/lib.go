@@ -1,0 +1,123 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// openLibs installs the modules and the changes to the standard library
+// scripts rely on.
+func (r *Runtime) openLibs() {
+	L := r.L
+	L.SetGlobal("print", L.NewFunction(r.print))
+	if osT, ok := L.GetGlobal("os").(*lua.LTable); ok {
+		osT.RawSetString("exit", L.NewFunction(r.exit))
+	}
+	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
+		m.RawSetString("log2", L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LNumber(math.Log2(float64(L.CheckNumber(1)))))
+			return 1
+		}))
+	}
+	bpf := r.bpfModule()
+	r.preload("bpf", bpf)
+	r.preload("syscall", r.syscallModule())
+}
+
+func (r *Runtime) preload(name string, mod lua.LValue) {
+	r.L.PreloadModule(name, func(L *lua.LState) int {
+		L.Push(mod)
+		return 1
+	})
+}
+
+// print writes to the runtime's stdout, as Lua's print does.
+func (r *Runtime) print(L *lua.LState) int {
+	n := L.GetTop()
+	var b strings.Builder
+	tostring := L.GetGlobal("tostring")
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		L.Push(tostring)
+		L.Push(L.Get(i))
+		L.Call(1, 1)
+		b.WriteString(L.ToString(-1))
+		L.Pop(1)
+	}
+	b.WriteByte('\n')
+	fmt.Fprint(r.opts.Stdout, b.String())
+	return 0
+}
+
+// exit unwinds the VM instead of ending the process, so kernel objects
+// are released before the process exits.
+func (r *Runtime) exit(L *lua.LState) int {
+	code := 0
+	switch v := L.Get(1).(type) {
+	case lua.LNumber:
+		code = int(v)
+	case lua.LBool:
+		if !v {
+			code = 1
+		}
+	}
+	ud := L.NewUserData()
+	ud.Value = exitSignal{code}
+	L.Error(ud, 0)
+	return 0
+}
+
+// syscallModule is the subset of ljsyscall the examples use.
+func (r *Runtime) syscallModule() *lua.LTable {
+	L := r.L
+	t := L.NewTable()
+	t.RawSetString("sleep", L.NewFunction(r.sleep))
+	t.RawSetString("nanosleep", L.NewFunction(r.sleep))
+	t.RawSetString("getpid", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(os.Getpid()))
+		return 1
+	}))
+	return t
+}
+
+// sleep waits for a number of seconds (fractions allowed), returning
+// early when the script is interrupted.
+func (r *Runtime) sleep(L *lua.LState) int {
+	sec := float64(L.CheckNumber(1))
+	if sec < 0 || math.IsNaN(sec) {
+		L.ArgError(1, "sleep needs a non-negative number of seconds")
+	}
+	t := time.NewTimer(time.Duration(sec * float64(time.Second)))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		L.Push(lua.LTrue)
+		return 1
+	case <-r.ctx.Done():
+		L.RaiseError("interrupted")
+		return 0
+	}
+}
+
+// raise raises err as a Lua error that Run can recover as a Go error
+// (compile errors keep their type), and that prints as its message.
+func (r *Runtime) raise(err error) int {
+	L := r.L
+	ud := L.NewUserData()
+	ud.Value = err
+	mt := L.NewTable()
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(err.Error()))
+		return 1
+	}))
+	L.SetMetatable(ud, mt)
+	L.Error(ud, 0)
+	return 0
+}

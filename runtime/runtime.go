@@ -1,0 +1,165 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/frontend"
+	"github.com/luabpf/luabpf/internal/source"
+	"github.com/luabpf/luabpf/runtime/ffi"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Options configure a Runtime. The zero value writes to the process's
+// stdout and stderr.
+type Options struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	// VerifierLog prints the kernel verifier's whole log when it rejects
+	// a program (the default shows its last line).
+	VerifierLog bool
+	// Dump, when set, receives the compiler's stage dumps for each kernel
+	// function ("ir", "pass:NAME", "regalloc", "asm").
+	Dump func(function, stage, text string)
+}
+
+// Runtime is one script's VM and the kernel objects it created.
+type Runtime struct {
+	L       *lua.LState
+	opts    Options
+	ffi     *ffi.Module
+	reg     *ctype.Registry
+	files   map[string]*frontend.File // parsed scripts by chunk name
+	closers []io.Closer
+	builtin map[*lua.LFunction]string
+	nextMap int
+	ctx     context.Context
+}
+
+// New returns a Runtime with the standard Lua libraries and luabpf's
+// modules loaded.
+func New(opts *Options) *Runtime {
+	r := &Runtime{files: map[string]*frontend.File{}, builtin: map[*lua.LFunction]string{}}
+	if opts != nil {
+		r.opts = *opts
+	}
+	if r.opts.Stdout == nil {
+		r.opts.Stdout = os.Stdout
+	}
+	if r.opts.Stderr == nil {
+		r.opts.Stderr = os.Stderr
+	}
+	r.L = lua.NewState()
+	r.reg = ctype.NewRegistry(ctype.HostArch())
+	r.ffi = ffi.Open(r.L, r.reg)
+	r.registerBuiltins(r.ffi.Table(), "ffi.", "new", "cast", "copy", "sizeof", "fill", "typeof")
+	if bit, ok := r.L.GetGlobal("bit").(*lua.LTable); ok {
+		r.registerBuiltins(bit, "bit.", "band", "bor", "bxor", "lshift", "rshift", "arshift", "bnot", "bswap")
+	}
+	r.openLibs()
+	return r
+}
+
+// registerBuiltins records the module functions the compiler implements,
+// so kernel code that reaches them through an upvalue (local ffi =
+// require('ffi')) compiles them.
+func (r *Runtime) registerBuiltins(t *lua.LTable, prefix string, names ...string) {
+	for _, n := range names {
+		if fn, ok := t.RawGetString(n).(*lua.LFunction); ok {
+			r.builtin[fn] = prefix + n
+		}
+	}
+}
+
+// track adds a kernel object to be released by Close.
+func (r *Runtime) track(c io.Closer) { r.closers = append(r.closers, c) }
+
+// Close releases everything the script created, newest first.
+func (r *Runtime) Close() error {
+	var errs []error
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		if err := r.closers[i].Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	r.closers = nil
+	r.L.Close()
+	return errors.Join(errs...)
+}
+
+// ExitError is a script's call to os.exit with a non-zero code.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// exitSignal is raised by os.exit to unwind the VM so Close still runs.
+type exitSignal struct{ code int }
+
+// Run runs the script at path with args as Lua's arg table. It returns
+// nil when the script finishes or ctx is cancelled, an *ExitError for
+// os.exit(n) with n != 0, and the script's error otherwise.
+func (r *Runtime) Run(ctx context.Context, path string, args []string) error {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return r.RunString(ctx, path, string(text), args)
+}
+
+// RunString runs text as the script named name.
+func (r *Runtime) RunString(ctx context.Context, name, text string, args []string) error {
+	r.ctx = ctx
+	file, err := frontend.ParseFile(name, text)
+	if err != nil {
+		return err
+	}
+	r.files[name] = file
+	argt := r.L.NewTable()
+	argt.RawSetInt(0, lua.LString(name))
+	for i, a := range args {
+		argt.RawSetInt(i+1, lua.LString(a))
+	}
+	r.L.SetGlobal("arg", argt)
+	fn, err := r.L.Load(strings.NewReader(frontend.BlankShebang(text)), name)
+	if err != nil {
+		return err
+	}
+	r.L.SetContext(ctx)
+	r.L.Push(fn)
+	err = r.L.PCall(0, lua.MultRet, nil)
+	return r.scriptError(ctx, err)
+}
+
+// scriptError turns what the VM returned into Run's result.
+func (r *Runtime) scriptError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *lua.ApiError
+	if errors.As(err, &le) {
+		if ud, ok := le.Object.(*lua.LUserData); ok {
+			switch v := ud.Value.(type) {
+			case exitSignal:
+				if v.code == 0 {
+					return nil
+				}
+				return &ExitError{Code: v.code}
+			case error:
+				var ce *source.CompileError
+				var cl *source.ErrorList
+				if errors.As(v, &ce) || errors.As(v, &cl) {
+					return v
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return nil // interrupted: a clean stop
+		}
+	}
+	return err
+}
