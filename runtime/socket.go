@@ -41,7 +41,7 @@ func (s *packetSocket) SyscallConn() (syscall.RawConn, error) { return rawFD(s.f
 // rawFD is a syscall.RawConn over a descriptor luabpf does not own.
 type rawFD int
 
-func (fd rawFD) Control(f func(uintptr)) error { f(uintptr(fd)); return nil }
+func (fd rawFD) Control(f func(uintptr)) error  { f(uintptr(fd)); return nil }
 func (fd rawFD) Read(func(uintptr) bool) error  { return fmt.Errorf("not supported") }
 func (fd rawFD) Write(func(uintptr) bool) error { return fmt.Errorf("not supported") }
 
