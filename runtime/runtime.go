@@ -44,7 +44,7 @@ type Runtime struct {
 // New returns a Runtime with the standard Lua libraries and luabpf's
 // modules loaded.
 func New(opts *Options) *Runtime {
-	r := &Runtime{files: map[string]*frontend.File{}, builtin: map[*lua.LFunction]string{}}
+	r := &Runtime{files: map[string]*frontend.File{}, builtin: map[*lua.LFunction]string{}, ctx: context.Background()}
 	if opts != nil {
 		r.opts = *opts
 	}

@@ -1,0 +1,55 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Program returns the program held by the script's global name (set by
+// e.g. `prog = bpf(function (skb) ... end)`).
+func (r *Runtime) Program(name string) (*Program, error) {
+	if ud, ok := r.L.GetGlobal(name).(*lua.LUserData); ok {
+		if p, ok := ud.Value.(*Program); ok {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("global %q is not a program made by bpf(fn)", name)
+}
+
+// Map returns the map held by the script's global name.
+func (r *Runtime) Map(name string) (*Map, error) {
+	if ud, ok := r.L.GetGlobal(name).(*lua.LUserData); ok {
+		if m, ok := ud.Value.(*Map); ok {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("global %q is not a map made by bpf.map", name)
+}
+
+// Load loads the program into the kernel as type t (once; later calls
+// return the same program). The Runtime closes it.
+func (p *Program) Load(t ebpf.ProgramType) (*ebpf.Program, error) { return p.load(t) }
+
+// Instructions returns the compiled instructions.
+func (p *Program) Instructions() asm.Instructions { return p.res.Insns }
+
+// Slots returns the program's length in 8-byte instruction slots.
+func (p *Program) Slots() int { return p.res.Slots() }
+
+// Dump returns the program's disassembly, as bpf.dump prints it.
+func (p *Program) Dump() string { return p.dump() }
+
+// EBPF returns the kernel map.
+func (m *Map) EBPF() *ebpf.Map { return m.m }
+
+// Eval runs a Lua chunk in the script's state and returns its first
+// result, converted with tostring.
+func (r *Runtime) Eval(code string) (string, error) {
+	if err := r.L.DoString("__luabpf_eval = tostring((function() " + code + " end)())"); err != nil {
+		return "", err
+	}
+	return r.L.GetGlobal("__luabpf_eval").String(), nil
+}
