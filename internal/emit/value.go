@@ -78,7 +78,7 @@ func (e *emitter) value(v *ir.Value) {
 		base, off := e.address(v, 0)
 		x := v.Args[1]
 		if regalloc.Inline(v, 1) {
-			e.add(asm.StoreImm(base, off, x.AuxInt, size(v.Type.Size)))
+			e.add(storeImm(base, off, x.AuxInt, size(v.Type.Size)))
 		} else {
 			e.add(asm.StoreMem(base, off, reg(x), size(v.Type.Size)))
 		}
@@ -179,7 +179,14 @@ func (e *emitter) zeroSlot(s *ir.Slot) {
 		for n > s.Size-off || (s.Offset+off)%n != 0 {
 			n /= 2
 		}
-		e.add(asm.StoreImm(asm.R10, int16(s.Offset+off), 0, size(uint8(n))))
+		e.add(storeImm(asm.R10, int16(s.Offset+off), 0, size(uint8(n))))
 		off += n
 	}
+}
+
+// storeImm is *(size *)(dst + off) = imm, including the 64-bit form
+// (the kernel sign-extends the 32-bit immediate), which cilium/ebpf's
+// constructor does not build.
+func storeImm(dst asm.Register, off int16, imm int64, sz asm.Size) asm.Instruction {
+	return asm.Instruction{OpCode: asm.StoreImmOp(sz), Dst: dst, Offset: off, Constant: imm}
 }

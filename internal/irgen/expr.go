@@ -165,6 +165,11 @@ func (g *builder) arith(op string, a, b operand) operand {
 		}
 	case "%":
 		irop = ir.OpMod
+		if c, ok := y.IsConst(); ok && c > 0 && c&(c-1) == 0 {
+			// Lua's modulo takes the divisor's sign; for a positive power
+			// of two that is a mask, whatever x's sign.
+			return intOp(g.value(ir.OpAnd, ir.I64, x, g.konst(c-1)))
+		}
 		if signed && mayBeNegative(x, y) {
 			irop = ir.OpSMod
 		}

@@ -28,7 +28,7 @@ func (g *builder) ffiNew(args []operand, _ string) operand {
 		g.errorf("%s is %d bytes; the kernel gives a program 512 bytes of stack", ct, ct.Size)
 	}
 	slot := g.f.NewSlot(ct.String(), ct.Size, max(ct.Align, 1))
-	g.value(ir.OpZeroSlot, ir.Void).Aux = slot
+	g.zero(slot)
 	obj := operand{kind: opStack, slot: slot, ct: ct, what: "ffi.new(...)"}
 	g.initialize(obj, inits)
 	return obj
@@ -236,4 +236,19 @@ func (g *builder) print(args []operand, _ string) operand {
 	v := g.value(ir.OpCall, ir.I64, call...)
 	v.Aux = ir.Helper{ID: 6, Name: "trace_printk"}
 	return intOp(v)
+}
+
+// zero fills a new stack slot with zeros: helpers and map keys read
+// whole objects, and the verifier rejects reads of uninitialised stack.
+// Stores that later ones overwrite are removed by the dse pass.
+func (g *builder) zero(s *ir.Slot) {
+	for off := 0; off < s.Size; {
+		n := 8
+		for n > s.Size-off || off%n != 0 {
+			n /= 2
+		}
+		v := g.value(ir.OpStore, ir.Int(n, false), g.slotAddr(s, 0), g.konst(0))
+		v.AuxInt = int64(off)
+		off += n
+	}
 }

@@ -23,7 +23,7 @@ func (g *builder) stmt(s ast.Stmt) {
 	case *ast.LocalAssignStmt:
 		vals := g.exprList(s.Exprs, len(s.Names))
 		for i, l := range g.fn.Decls[s] {
-			g.write(l, vals[i])
+			g.write(l, g.snapshot(vals[i]))
 		}
 	case *ast.AssignStmt:
 		g.assign(s)
@@ -79,7 +79,7 @@ func (g *builder) assign(s *ast.AssignStmt) {
 	vals := g.exprList(s.Rhs, len(s.Lhs))
 	for i, t := range ts {
 		if t.local {
-			g.write(g.fn.Refs[t.id], vals[i])
+			g.write(g.fn.Refs[t.id], g.snapshot(vals[i]))
 			continue
 		}
 		g.store(t.obj, t.key, vals[i], t.name)
@@ -160,4 +160,15 @@ func (g *builder) returnStmt(s *ast.ReturnStmt) {
 	if g.b != nil {
 		g.ret(v)
 	}
+}
+
+// snapshot reads a scalar member of a map value when it is stored in a
+// local, as LuaJIT reads a number out of a cdata field: a later write to
+// the member must not change the local. Whole lookups (`local v = m[k]`)
+// stay pointers, so `if v` tests for presence.
+func (g *builder) snapshot(o operand) operand {
+	if o.kind == opMapVal && o.field && (o.isNumeric() || o.bf.BitSize > 0) {
+		return intOp(g.loadScalar(o))
+	}
+	return o
 }

@@ -34,6 +34,13 @@ func condprop(f *ir.Func) {
 				decide(v, facts)
 			}
 		}
+		// A branch on a test made earlier (CSE may have merged the two
+		// tests into one value) is decided by the facts here too.
+		if c := b.Control; b.Kind == ir.BlockIf && c.Block != b {
+			if r, ok := settle(c, facts); ok {
+				b.SetControl(b.NewConst(ir.Bool, r, b.Line))
+			}
+		}
 		for _, c := range dom.Children(b) {
 			walk(c)
 		}
@@ -81,19 +88,28 @@ func known(facts []fact, x *ir.Value, c int64) int {
 	return -1
 }
 
-// decide folds an equality test the facts settle.
+// decide folds an equality test the facts settle, when the test is
+// made here (so the facts hold for all its uses).
 func decide(v *ir.Value, facts []fact) {
+	if r, ok := settle(v, facts); ok {
+		toConst(v, r)
+	}
+}
+
+// settle returns the outcome of equality test v if the facts fix it.
+func settle(v *ir.Value, facts []fact) (int64, bool) {
 	if v.Op != ir.OpEq && v.Op != ir.OpNe {
-		return
+		return 0, false
 	}
 	c, ok := v.Args[1].IsConst()
 	if !ok {
-		return
+		return 0, false
 	}
 	switch known(facts, v.Args[0], c) {
 	case 1:
-		toConst(v, b2i(v.Op == ir.OpEq))
+		return b2i(v.Op == ir.OpEq), true
 	case 0:
-		toConst(v, b2i(v.Op == ir.OpNe))
+		return b2i(v.Op == ir.OpNe), true
 	}
+	return 0, false
 }

@@ -64,6 +64,13 @@ var rules = []rule{
 }
 
 func foldValue(v *ir.Value) bool {
+	if v.Op != ir.OpPhi {
+		for i, a := range v.Args {
+			if a.Op == ir.OpCopy && a.Args[0] != a {
+				v.SetArg(i, copySource(a))
+			}
+		}
+	}
 	switch len(v.Args) {
 	case 1:
 		return foldUnary(v)
@@ -257,8 +264,10 @@ func foldCompare(v, x *ir.Value, c int64) bool {
 	return false
 }
 
+// copyOf makes v a copy of x; v takes x's (possibly narrower) type.
 func copyOf(v, x *ir.Value) bool {
 	v.ResetCopy(x)
+	v.Type = x.Type
 	return true
 }
 

@@ -27,6 +27,7 @@ var Pipeline = []Pass{
 	{Name: "branchfold", Fn: branchfold, Required: true},
 	{Name: "addrfold", Fn: addrfold, Required: true},
 	{Name: "expand", Fn: expand, Required: true},
+	{Name: "dse", Fn: dse},
 	{Name: "cse", Fn: cse},
 	{Name: "dce", Fn: dce, Required: true},
 	{Name: "blockmerge", Fn: blockmerge, Required: true},
@@ -43,6 +44,7 @@ var Order = []struct{ Before, After, Why string }{
 	{"addrfold", "expand", "expand needs final offsets to place keys and values"},
 	{"expand", "dce", "expand leaves the scalar keys it stored unused where they were only keys"},
 	{"branchfold", "blockmerge", "merging needs the unreachable blocks gone"},
+	{"expand", "dse", "dse sees the key and value stores expand adds"},
 }
 
 // Config controls a pipeline run.

@@ -1,7 +1,7 @@
 package pipeline
 
 import (
-	"os"
+	"fmt"
 	"testing"
 
 	"github.com/luabpf/luabpf/ctype"
@@ -39,28 +39,25 @@ func (e *testEnv) addMap(t testing.TB, name, typ string, max int, key, val strin
 	return m
 }
 
-// compileFirst compiles the first function in a Lua file.
-func compileFirst(t testing.TB, name, src string, env *testEnv) (*Result, error) {
-	t.Helper()
+// parseFirst parses a Lua file and resolves its first function.
+func parseFirst(name, src string) (*frontend.Func, error) {
 	file, err := frontend.ParseFile(name, src)
 	if err != nil {
 		return nil, err
 	}
 	fns, names := file.Funcs()
 	if len(fns) == 0 {
-		t.Fatalf("%s: no function", name)
+		return nil, fmt.Errorf("%s: no function", name)
 	}
-	fn, err := frontend.Resolve(file, fns[0], names[0])
+	return frontend.Resolve(file, fns[0], names[0])
+}
+
+// compileFirst compiles the first function in a Lua file.
+func compileFirst(t testing.TB, name, src string, env *testEnv) (*Result, error) {
+	t.Helper()
+	fn, err := parseFirst(name, src)
 	if err != nil {
 		return nil, err
 	}
 	return Compile(fn, &Options{Kind: irgen.SocketFilter, Env: env, Verify: true, Debug: true})
-}
-
-func readSeed(t testing.TB, name string) string {
-	b, err := os.ReadFile("../../../shared/seed/examples/" + name)
-	if err != nil {
-		t.Skipf("seed examples not available: %v", err)
-	}
-	return string(b)
 }

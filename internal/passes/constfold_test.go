@@ -1,0 +1,111 @@
+package passes
+
+import "testing"
+
+func TestConstfold(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"arith on constants", `func f
+b0:
+  v0 = Const <i64> [6]
+  v1 = Const <i64> [7]
+  v2 = Mul <i64> v0 v1
+  Ret v2
+`, `func f
+b0:
+  v2 = Const <i64> [42]
+  Ret v2
+`},
+		{"x + 0 and mask of a narrow value", `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = Const <i64> [0]
+  v2 = LoadPktAbs <u8> [23] v0
+  v3 = Add <i64> v2 v1
+  v4 = Const <i64> [255]
+  v5 = And <i64> v3 v4
+  Ret v5
+`, `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v2 = LoadPktAbs <u8> [23] v0
+  Ret v2
+`},
+		{"equality through a byte swap", `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u16> [12] v0
+  v2 = Bswap16 <u16> v1
+  v3 = Const <i64> [8]
+  v4 = Eq <bool> v2 v3
+  Ret v4
+`, `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u16> [12] v0
+  v5 = Const <i64> [2048]
+  v4 = Eq <bool> v1 v5
+  Ret v4
+`},
+		{"constants move right and x - c becomes x + -c", `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u8> [23] v0
+  v2 = Const <i64> [5]
+  v3 = Lt <bool> v2 v1
+  v4 = Sub <i64> v1 v2
+  v5 = Add <i64> v4 v4
+  Ret v3
+`, `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u8> [23] v0
+  v2 = Const <i64> [5]
+  v3 = Gt <bool> v1 v2
+  Ret v3
+`},
+		{"(x & m) != 0 is a bit test", `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u8> [13] v0
+  v2 = Const <i64> [2]
+  v3 = And <i64> v1 v2
+  v4 = Const <i64> [0]
+  v5 = Ne <bool> v3 v4
+  Ret v5
+`, `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u8> [13] v0
+  v2 = Const <i64> [2]
+  v5 = Tst <bool> v1 v2
+  Ret v5
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkText(t, runPass(t, tc.src, constfold, copyprop, dce), tc.want)
+		})
+	}
+}
+
+func TestEvalMatchesMachine(t *testing.T) {
+	// Division by zero and the minimum value follow the BPF machine.
+	for _, tc := range []struct {
+		op   string
+		a, b int64
+		want int64
+	}{
+		{"Div", 7, 0, 0},
+		{"Mod", 7, 0, 7},
+		{"SDiv", -7, 2, -3},
+		{"SMod", -7, 2, -1},
+		{"Rsh", -1, 60, 15},
+		{"Arsh", -16, 2, -4},
+		{"Lt", -1, 1, 0},
+		{"SLt", -1, 1, 1},
+	} {
+		op := opNamed(t, tc.op)
+		if got, _ := eval(op, tc.a, tc.b); got != tc.want {
+			t.Errorf("%s(%d, %d) = %d, want %d", tc.op, tc.a, tc.b, got, tc.want)
+		}
+	}
+}

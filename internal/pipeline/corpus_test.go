@@ -1,0 +1,146 @@
+package pipeline
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/luabpf/luabpf/internal/disasm"
+	"github.com/luabpf/luabpf/internal/irgen"
+	"github.com/luabpf/luabpf/internal/source"
+)
+
+var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
+
+// corpusCase is one annotated Lua file of testdata/lua.
+type corpusCase struct {
+	name, path, src string
+	env             *testEnv
+	maps            map[string]string // name → map type
+	errLine         int
+	errMsg          string
+}
+
+var (
+	mapAnn   = regexp.MustCompile(`^--! map (\S+) (\S+) (.+) -> (.+) (\d+)$`)
+	constAnn = regexp.MustCompile(`^--! const (\S+) (-?\d+)$`)
+	errAnn   = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
+)
+
+// loadCorpus reads the annotated corpus: `--! map NAME TYPE KEY -> VALUE
+// MAX` declares an upvalue map, `--! const NAME N` an upvalue number,
+// `--! error: "text"` on a line says
+// compiling fails there with a message containing text.
+func loadCorpus(t testing.TB) []*corpusCase {
+	paths, err := filepath.Glob("testdata/lua/*.lua")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	var out []*corpusCase
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &corpusCase{name: strings.TrimSuffix(filepath.Base(p), ".lua"), path: p, src: string(b), env: newEnv(t), maps: map[string]string{}}
+		for i, line := range strings.Split(c.src, "\n") {
+			if m := mapAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				max, _ := strconv.Atoi(m[5])
+				c.env.addMap(t, m[1], m[2], max, m[3], m[4])
+				c.maps[m[1]] = m[2]
+			}
+			if m := constAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				n, _ := strconv.ParseInt(m[2], 10, 64)
+				c.env.up[m[1]] = irgen.Int(n)
+			}
+			if m := errAnn.FindStringSubmatch(line); m != nil {
+				c.errLine = i + 1
+				c.errMsg, _ = strconv.Unquote(`"` + m[1] + `"`)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// compile compiles the corpus case's first function, collecting the IR
+// right after lowering.
+func (c *corpusCase) compile(t testing.TB) (*Result, string, error) {
+	var irText string
+	file, err := parseFirst(c.name+".lua", c.src)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := Compile(file, &Options{Env: c.env, Verify: true, Debug: true, Dump: func(stage, text string) {
+		if stage == "ir" {
+			irText = text
+		}
+	}})
+	return res, irText, err
+}
+
+func TestCorpus(t *testing.T) {
+	for _, c := range loadCorpus(t) {
+		t.Run(c.name, func(t *testing.T) {
+			res, irText, err := c.compile(t)
+			if c.errMsg != "" {
+				want := fmt.Sprintf("%s.lua:%d: ", c.name, c.errLine)
+				if err == nil {
+					t.Fatalf("compiled; want an error at %s%s", want, c.errMsg)
+				}
+				if !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), c.errMsg) {
+					t.Fatalf("error %q\nwant prefix %q containing %q", err, want, c.errMsg)
+				}
+				if d := source.Detail(err); !strings.Contains(d, "\n    ") {
+					t.Errorf("error detail has no source excerpt: %q", d)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareGolden(t, strings.TrimSuffix(c.path, ".lua")+".ir.golden", []byte(irText))
+			asm := fmt.Sprintf("; %d slots\n%s", res.Slots(), disasm.Format(res.Insns, nil))
+			compareGolden(t, strings.TrimSuffix(c.path, ".lua")+".asm.golden", []byte(asm))
+		})
+	}
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s missing or stale (%v); rerun with -update and review:\n%s", path, err, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the lines that differ, with their numbers.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "%4d - %s\n%4d + %s\n", i+1, wl, i+1, gl)
+		}
+	}
+	return b.String()
+}
