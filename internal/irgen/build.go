@@ -160,8 +160,15 @@ func (g *builder) enter(b *ir.Block) {
 	g.b = b
 }
 
+// maxValues bounds the size of a lowered function: unrolled loops can
+// multiply it, and the kernel takes at most a million instructions.
+const maxValues = 200000
+
 // value appends a value to the current block.
 func (g *builder) value(op ir.Op, t ir.Type, args ...*ir.Value) *ir.Value {
+	if g.f.NumValues() > maxValues {
+		g.errorf("this function is too large to compile (more than %d operations after unrolling loops); unroll fewer iterations", maxValues)
+	}
 	return g.b.NewValue(op, t, g.line, args...)
 }
 

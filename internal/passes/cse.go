@@ -12,16 +12,24 @@ import (
 func cse(f *ir.Func) {
 	dom := f.Dominators()
 	avail := map[string]*ir.Value{}
+	repl := map[*ir.Value]*ir.Value{}
 	var walk func(b *ir.Block)
 	walk = func(b *ir.Block) {
 		var added []string
 		for _, v := range b.Values {
+			if v.Op != ir.OpPhi {
+				for i, a := range v.Args {
+					if r := repl[a]; r != nil {
+						v.SetArg(i, r)
+					}
+				}
+			}
 			if v.Op.Effect() != ir.Pure || v.Op == ir.OpPhi || v.Op == ir.OpArg || v.Op == ir.OpCopy {
 				continue
 			}
 			k := valueKey(v)
 			if w := avail[k]; w != nil {
-				f.ReplaceUses(v, w)
+				repl[v] = w
 				continue
 			}
 			avail[k] = v
@@ -35,7 +43,26 @@ func cse(f *ir.Func) {
 		}
 	}
 	walk(f.Entry())
+	if len(repl) > 0 {
+		replaceAll(f, repl)
+	}
 	dce(f)
+}
+
+// replaceAll makes every use of a key of repl use its value instead.
+func replaceAll(f *ir.Func, repl map[*ir.Value]*ir.Value) {
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			for i, a := range v.Args {
+				if r := repl[a]; r != nil && r != v {
+					v.SetArg(i, r)
+				}
+			}
+		}
+		if r := repl[b.Control]; b.Control != nil && r != nil {
+			b.SetControl(r)
+		}
+	}
 }
 
 // valueKey identifies what v computes. Commutative ops sort their

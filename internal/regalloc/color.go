@@ -1,9 +1,10 @@
 package regalloc
 
 import (
-	"github.com/luabpf/luabpf/internal/ir"
 	"math/bits"
 	"sort"
+
+	"github.com/luabpf/luabpf/internal/ir"
 )
 
 // k is the number of colours: R0-R9.
@@ -20,13 +21,15 @@ func (s *state) coalesce(g *graph) {
 	})
 	for _, p := range g.pairs {
 		a, b := g.webOf(p[0]), g.webOf(p[1])
-		if a == nil || b == nil || a == b || a.adj[b.id] || b.adj[a.id] {
+		if a == nil || b == nil || a == b || a.adj[b.id] {
 			continue
 		}
 		if !g.compatible(a, b) || !g.briggs(a, b) {
 			continue
 		}
-		if b.fixed >= 0 && a.fixed < 0 {
+		// Keep the fixed side as representative, else the bigger one
+		// (merging the smaller into it keeps coalescing near-linear).
+		if b.fixed >= 0 && a.fixed < 0 || a.fixed < 0 && b.fixed < 0 && len(b.adj)+len(b.vals) > len(a.adj)+len(a.vals) {
 			a, b = b, a
 		}
 		g.merge(a, b)
@@ -55,7 +58,7 @@ func (g *graph) compatible(a, b *web) bool {
 	}
 	// No neighbour of either may be fixed to r.
 	for _, w := range []*web{a, b} {
-		for _, n := range g.neighbors(w) {
+		for n := range w.adj {
 			if g.webs[n].fixed == r {
 				return false
 			}
@@ -67,20 +70,30 @@ func (g *graph) compatible(a, b *web) bool {
 // briggs reports whether merging a and b leaves fewer than k neighbours
 // of degree >= k.
 func (g *graph) briggs(a, b *web) bool {
-	seen := map[int]bool{}
+	if len(a.adj)+len(b.adj) < k {
+		return true
+	}
 	sig := 0
-	for _, w := range []*web{a, b} {
-		for _, n := range g.neighbors(w) {
-			if seen[n] || n == a.id || n == b.id {
-				continue
-			}
-			seen[n] = true
-			if len(g.neighbors(g.webs[n])) >= k {
-				sig++
+	count := func(n int) {
+		if n != a.id && n != b.id && len(g.webs[n].adj) >= k {
+			sig++
+		}
+	}
+	for n := range a.adj {
+		count(n)
+		if sig >= k {
+			return false
+		}
+	}
+	for n := range b.adj {
+		if !a.adj[n] {
+			count(n)
+			if sig >= k {
+				return false
 			}
 		}
 	}
-	return sig < k
+	return true
 }
 
 // color assigns registers. It returns the webs it could not colour.
@@ -94,49 +107,76 @@ func (s *state) color(g *graph) []*web {
 			}
 		}
 	}
-	// Simplify: repeatedly take a free web with fewer than k
-	// uncoloured-or-fixed neighbours; if none, take the one with most
-	// neighbours (it may still find a colour: optimistic colouring).
+	// Simplify: take webs with fewer than k uncoloured neighbours and
+	// forbidden registers first; when none is left, take the one with the
+	// most (optimistic colouring: it may still find a register).
+	deg := map[int]int{}
+	var low []*web
+	high := map[int]*web{}
+	for _, w := range reps {
+		if w.fixed >= 0 {
+			continue
+		}
+		d := bits.OnesCount16(w.forbid)
+		for n := range w.adj {
+			if g.webs[n].fixed < 0 {
+				d++
+			}
+		}
+		deg[w.id] = d
+		if d < k {
+			low = append(low, w)
+		} else {
+			high[w.id] = w
+		}
+	}
 	removed := map[int]bool{}
 	var stack []*web
-	for {
-		var pick *web
-		best := -1
-		for _, w := range reps {
-			if w.fixed >= 0 || removed[w.id] {
+	push := func(w *web) {
+		removed[w.id] = true
+		stack = append(stack, w)
+		for n := range w.adj {
+			if _, ok := deg[n]; !ok || removed[n] {
 				continue
 			}
-			deg := 0
-			for _, n := range g.neighbors(w) {
-				if !removed[n] {
-					deg++
+			deg[n]--
+			if deg[n] == k-1 {
+				if h := high[n]; h != nil {
+					delete(high, n)
+					low = append(low, h)
 				}
 			}
-			deg += bits.OnesCount16(w.forbid)
-			if deg < k {
-				pick = w
-				break
-			}
-			if deg > best {
-				best, pick = deg, w
-			}
 		}
-		if pick == nil {
-			break
-		}
-		removed[pick.id] = true
-		stack = append(stack, pick)
 	}
+	for len(low) > 0 || len(high) > 0 {
+		if len(low) > 0 {
+			w := low[len(low)-1]
+			low = low[:len(low)-1]
+			if !removed[w.id] {
+				push(w)
+			}
+			continue
+		}
+		var pick *web
+		for _, w := range high {
+			if pick == nil || deg[w.id] > deg[pick.id] || (deg[w.id] == deg[pick.id] && w.id < pick.id) {
+				pick = w
+			}
+		}
+		delete(high, pick.id)
+		push(pick)
+	}
+	partners := s.partners(g)
 	var failed []*web
 	for i := len(stack) - 1; i >= 0; i-- {
 		w := stack[i]
 		used := w.forbid
-		for _, n := range g.neighbors(w) {
+		for n := range w.adj {
 			if c := g.webs[n].color; c >= 0 {
 				used |= 1 << c
 			}
 		}
-		c := s.choose(g, w, used)
+		c := choose(g, partners[w.id], used)
 		if c < 0 {
 			failed = append(failed, w)
 			continue
@@ -146,19 +186,26 @@ func (s *state) color(g *graph) []*web {
 	return failed
 }
 
-// choose picks a colour for w not in used: a copy partner's colour if
-// possible (so the copy disappears), else the lowest free register.
-func (s *state) choose(g *graph, w *web, used uint16) int8 {
+// partners lists, for each web, the webs it is copy-related to.
+func (s *state) partners(g *graph) map[int][]int {
+	out := map[int][]int{}
 	for _, p := range g.pairs {
-		var other *web
-		switch {
-		case g.webOf(p[0]) == w:
-			other = g.webOf(p[1])
-		case g.webOf(p[1]) == w:
-			other = g.webOf(p[0])
+		a, b := g.webOf(p[0]), g.webOf(p[1])
+		if a == nil || b == nil || a == b {
+			continue
 		}
-		if other != nil && other.color >= 0 && used&(1<<other.color) == 0 {
-			return other.color
+		out[a.id] = append(out[a.id], b.id)
+		out[b.id] = append(out[b.id], a.id)
+	}
+	return out
+}
+
+// choose picks a colour not in used: a copy partner's colour if possible
+// (so the copy disappears), else the lowest free register.
+func choose(g *graph, partners []int, used uint16) int8 {
+	for _, p := range partners {
+		if c := g.webs[p].color; c >= 0 && used&(1<<c) == 0 {
+			return c
 		}
 	}
 	for r := int8(0); r < k; r++ {

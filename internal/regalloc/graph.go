@@ -108,17 +108,3 @@ func (g *graph) addEdge(a, b *web) {
 	a.adj[b.id] = true
 	b.adj[a.id] = true
 }
-
-// neighbors returns the representative ids adjacent to w.
-func (g *graph) neighbors(w *web) []int {
-	var out []int
-	seen := map[int]bool{}
-	for n := range w.adj {
-		n = g.find(n)
-		if n != w.id && !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}

@@ -5,9 +5,10 @@ import "github.com/luabpf/luabpf/internal/ir"
 // build creates the webs and the interference graph of s.f.
 func (s *state) build() *graph {
 	g := &graph{of: map[*ir.Value]int{}}
+	s.findRegUses()
 	for _, b := range s.f.Blocks {
 		for _, v := range b.Values {
-			if NeedsReg(v) {
+			if s.needsReg(v) {
 				w := g.newWeb(v)
 				if r, ok := s.fixed[v]; ok {
 					w.fixed = r

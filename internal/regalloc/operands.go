@@ -77,8 +77,9 @@ func Fused(v *ir.Value) bool {
 	return v.Op.IsCompare() && v.Uses == 1 && v.Block.Control == v && v.Block.Kind == ir.BlockIf
 }
 
-// NeedsReg reports whether v must be given a register.
-func NeedsReg(v *ir.Value) bool {
+// needsReg reports whether v must be given a register. s.regUse must be
+// current (see regUses).
+func (s *state) needsReg(v *ir.Value) bool {
 	switch {
 	case v.Type.Kind == ir.KVoid:
 		return false
@@ -87,7 +88,7 @@ func NeedsReg(v *ir.Value) bool {
 	case v.Op.IsCompare() && Fused(v):
 		return false
 	case remat(v):
-		return hasRegUse(v)
+		return s.regUse[v]
 	}
 	return v.Uses > 0 || v.Op == ir.OpCall || v.Op == ir.OpLoadPkt || v.Op == ir.OpLoadPktAbs || v.Op == ir.OpArg
 }
@@ -97,28 +98,34 @@ func remat(v *ir.Value) bool {
 	return v.Op == ir.OpConst || v.Op == ir.OpSlotAddr || v.Op == ir.OpMapPtr
 }
 
-// hasRegUse reports whether some use of v reads it from a register.
-func hasRegUse(v *ir.Value) bool {
-	for _, b := range v.Block.Func.Blocks {
+// findRegUses records which values some instruction reads from a
+// register (rather than encoding them as an immediate or address).
+func (s *state) findRegUses() {
+	s.regUse = map[*ir.Value]bool{}
+	for _, b := range s.f.Blocks {
 		for _, u := range b.Values {
+			if Fused(u) {
+				continue // read by the block's jump, below
+			}
 			for i, a := range u.Args {
-				if a == v && !Inline(u, i) {
-					return true
+				if !Inline(u, i) {
+					s.regUse[a] = true
 				}
 			}
 		}
-		if b.Control == v {
-			return true
-		}
-		if c := b.Control; c != nil && Fused(c) {
+		c := b.Control
+		switch {
+		case c == nil:
+		case Fused(c):
 			for i, a := range c.Args {
-				if a == v && !Inline(c, i) {
-					return true
+				if !Inline(c, i) {
+					s.regUse[a] = true
 				}
 			}
+		default:
+			s.regUse[c] = true
 		}
 	}
-	return false
 }
 
 // clobbers reports whether v's instruction overwrites R0-R5.

@@ -4,22 +4,45 @@ import "github.com/luabpf/luabpf/internal/ir"
 
 // state is one allocation run over a function.
 type state struct {
-	f     *ir.Func
-	fixed map[*ir.Value]int8 // values that must be in a given register
+	f      *ir.Func
+	fixed  map[*ir.Value]int8      // values that must be in a given register
+	repl   map[*ir.Value]*ir.Value // values replaced by their copies (prep)
+	regUse map[*ir.Value]bool      // rematerialisable values read from a register
 }
 
 // prep rewrites f so that every register constraint is carried by a copy
 // (see the package doc, step 1).
 func (s *state) prep() {
+	s.repl = map[*ir.Value]*ir.Value{}
 	s.splitCriticalEdges()
 	s.conventionalSSA()
 	for _, b := range s.f.Blocks {
 		for i := 0; i < len(b.Values); i++ {
 			i = s.constrain(b, i, b.Values[i])
 		}
+	}
+	s.applyRepl()
+	for _, b := range s.f.Blocks {
 		s.constrainControl(b)
 	}
 	s.materialize()
+}
+
+// applyRepl makes every use of a value that got a copy (s.repl) use the
+// copy, except the copy itself, in one pass over the function.
+func (s *state) applyRepl() {
+	for _, b := range s.f.Blocks {
+		for _, u := range b.Values {
+			for j, a := range u.Args {
+				if c := s.repl[a]; c != nil && c != u {
+					u.SetArg(j, c)
+				}
+			}
+		}
+		if c := s.repl[b.Control]; b.Control != nil && c != nil {
+			b.SetControl(c)
+		}
+	}
 }
 
 // splitCriticalEdges puts an empty block on every edge from a block with
@@ -70,22 +93,7 @@ func (s *state) conventionalSSA() {
 				}
 				phi.SetArg(i, c)
 			}
-			cp := b.NewValueAt(nphi, ir.OpCopy, phi.Type, phi.Line, phi)
-			for _, bb := range s.f.Blocks {
-				for _, u := range bb.Values {
-					if u == cp {
-						continue
-					}
-					for j, a := range u.Args {
-						if a == phi {
-							u.SetArg(j, cp)
-						}
-					}
-				}
-				if bb.Control == phi {
-					bb.SetControl(cp)
-				}
-			}
+			s.repl[phi] = b.NewValueAt(nphi, ir.OpCopy, phi.Type, phi.Line, phi)
 		}
 	}
 }
@@ -136,22 +144,7 @@ func (s *state) copyResult(b *ir.Block, i int, v *ir.Value) int {
 	if v.Uses == 0 {
 		return 0
 	}
-	c := b.NewValueAt(i+1, ir.OpCopy, v.Type, v.Line, v)
-	for _, bb := range s.f.Blocks {
-		for _, u := range bb.Values {
-			if u == c {
-				continue
-			}
-			for j, a := range u.Args {
-				if a == v {
-					u.SetArg(j, c)
-				}
-			}
-		}
-		if bb.Control == v {
-			bb.SetControl(c)
-		}
-	}
+	s.repl[v] = b.NewValueAt(i+1, ir.OpCopy, v.Type, v.Line, v)
 	return 1
 }
 

@@ -1,0 +1,82 @@
+package compile_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/luabpf/luabpf/compile"
+)
+
+const countSrc = `
+local function count(skb)
+	xadd(counts[pkt.ip.proto], 1)
+end
+`
+
+func ExampleSource() {
+	prog, err := compile.Source("count.lua", countSrc, &compile.Options{
+		Maps: map[string]compile.MapSpec{"counts": {Type: "array", MaxEntries: 256}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(prog.Spec.Name, len(prog.Spec.Instructions), "instructions, maps:", len(prog.Maps))
+	// Output: count 12 instructions, maps: 1
+}
+
+func TestSourceReportsLuaLine(t *testing.T) {
+	_, err := compile.Source("bad.lua", "local f = function(skb)\n  return pkt.ip.proot\nend\n", nil)
+	var ce *compile.CompileError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v is not a CompileError", err)
+	}
+	if ce.Pos.Line != 2 || !strings.Contains(ce.Msg, "did you mean 'proto'") {
+		t.Errorf("got %v", ce)
+	}
+}
+
+func TestSourceByNameAndConsts(t *testing.T) {
+	src := `
+function other(skb) return 1 end
+function pick(skb) return LIMIT + #NAME end
+`
+	prog, err := compile.Source("c.lua", src, &compile.Options{Function: "pick", Consts: map[string]any{"LIMIT": 40, "NAME": "ab"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prog.Spec.Name != "pick" {
+		t.Errorf("compiled %q", prog.Spec.Name)
+	}
+	if got := fmt.Sprint(prog.Spec.Instructions); !strings.Contains(got, "42") {
+		t.Errorf("LIMIT + #NAME did not fold to 42:\n%v", got)
+	}
+}
+
+// FuzzCompile feeds arbitrary Lua to the compiler: it must return a
+// program or an ordinary error, never panic or fail internally.
+func FuzzCompile(f *testing.F) {
+	paths, _ := filepath.Glob("../internal/pipeline/testdata/lua/*.lua")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add(countSrc)
+	opts := &compile.Options{Maps: map[string]compile.MapSpec{
+		"map":    {Type: "hash", MaxEntries: 16},
+		"counts": {Type: "array", ValueType: "uint64_t", MaxEntries: 16},
+		"flows":  {Type: "hash", KeyType: "struct { uint32_t a; uint16_t b; }", MaxEntries: 16},
+		"vlans":  {Type: "array", MaxEntries: 16},
+	}, Consts: map[string]any{"K": 3}}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, err := compile.Source("fuzz.lua", src, opts)
+		if err != nil && strings.Contains(err.Error(), "internal compiler error") {
+			t.Fatalf("%v\nsource:\n%s", err, src)
+		}
+	})
+}
