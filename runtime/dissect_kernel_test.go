@@ -100,6 +100,8 @@ func TestDissectIPv4TCP(t *testing.T) {
 		{name: "data 8-byte slice mismatch", body: "return pkt.ip.tcp.data(0, 8) == 'GET /inx'", want: 0},
 		{name: "data 8-byte slice low word", body: "return bit.band(pkt.ip.tcp.data(0, 8), 0xffffffff)", want: 0x2f696e64},
 		{name: "data 1-byte slice", body: "return pkt.ip.tcp.data(0, 1) == 'G'", want: 1},
+		{name: "byte vs 1-char string", body: "return pkt.ip.tcp.data[0] == 'G'", want: 1},
+		{name: "byte vs other 1-char string", body: "return pkt.ip.tcp.data[1] == 'G'", want: 0},
 		{name: "data offset", body: "return pkt.ip.tcp.data - pkt", want: 14 + 20 + 24},
 		{name: "data minus tcp", body: "return pkt.ip.tcp.data - pkt.ip.tcp", want: 24},
 		{name: "slice after arithmetic", body: "local d = pkt.ip.tcp.data + 4; return d(0, 4) == '/ind'", want: 1},
