@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// testVersion is stamped into the test binary the way a release build sets
+// the version, so `luabpf version` shows that the -X flag reaches it.
+const testVersion = "9.8.7-test"
+
+// luabpfBin is the luabpf binary TestMain builds, which the tests execute
+// as a user would.
+var luabpfBin string
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "luabpf-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	luabpfBin = filepath.Join(dir, "luabpf")
+	build := exec.Command("go", "build", "-o", luabpfBin,
+		"-ldflags", "-X main.version="+testVersion, "github.com/luabpf/luabpf/cmd/luabpf")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build luabpf: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// result is what one invocation of luabpf did.
+type result struct {
+	code           int
+	stdout, stderr string
+	script         string // the script path luabpf was given, if any
+}
+
+// execLuabpf runs the built binary with args in dir and returns its exit
+// status and output.
+func execLuabpf(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(luabpfBin, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("luabpf %s: %v", strings.Join(args, " "), err)
+	}
+	return result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String(), scriptArg(args)}
+}
+
+// callRun calls run in this process, with dir as the working directory
+// the relative script paths are resolved against.
+func callRun(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	for i, a := range args {
+		if strings.HasSuffix(a, ".lua") && !filepath.IsAbs(a) {
+			args[i] = filepath.Join(dir, a)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return result{code, stdout.String(), stderr.String(), scriptArg(args)}
+}
+
+// scriptArg returns the first argument naming a Lua script.
+func scriptArg(args []string) string {
+	for _, a := range args {
+		if strings.HasSuffix(a, ".lua") {
+			return a
+		}
+	}
+	return ""
+}
+
+// writeScript writes a Lua script into dir.
+func writeScript(t *testing.T, dir, name, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A cliCase is one invocation and what the user should see.
+type cliCase struct {
+	name   string
+	args   []string
+	script string // written to script.lua when set
+	code   int
+	// stdout and stderr are regular expressions the streams must match;
+	// "^$" means the stream must be empty.
+	stdout, stderr string
+	// check, when set, checks the result further.
+	check func(t *testing.T, r result)
+}
+
+const usageRE = `(?s)^luabpf runs Lua scripts.*Usage:.*luabpf run \[flags\] SCRIPT`
+
+var cliCases = []cliCase{
+	{name: "help", args: []string{"help"}, stdout: usageRE, stderr: "^$"},
+	{name: "-h", args: []string{"-h"}, stdout: usageRE, stderr: "^$"},
+	{name: "--help", args: []string{"--help"}, stdout: usageRE, stderr: "^$"},
+	{name: "no-args", args: nil, code: 2, stdout: "^$", stderr: usageRE},
+	{name: "unknown-command", args: []string{"frobnicate"}, code: 2, stdout: "^$",
+		stderr: `(?s)unknown command "frobnicate".*Usage:`},
+	{name: "run-without-script", args: []string{"run"}, code: 2, stdout: "^$",
+		stderr: `(?s)missing SCRIPT.*Usage:`},
+	{name: "run-bad-dump", args: []string{"run", "--dump=bogus", "script.lua"},
+		script: "print('must not run')\n", code: 2, stdout: "^$", stderr: `"bogus"`},
+	{name: "run-unknown-flag", args: []string{"run", "--frobnicate", "script.lua"},
+		script: "print('must not run')\n", code: 2, stdout: "^$", stderr: `frobnicate`},
+	{name: "missing-script", args: []string{"run", "nonexistent.lua"}, code: 1, stdout: "^$",
+		stderr: `nonexistent\.lua`},
+	{
+		name:   "syntax-error",
+		args:   []string{"run", "script.lua"},
+		script: "print('before')\nlocal x = 1\nprint(x +)\n",
+		code:   1, stdout: "^$", stderr: `script\.lua:3: syntax error`,
+	},
+	{
+		name:   "runtime-error",
+		args:   []string{"run", "script.lua"},
+		script: "print('before')\n\nerror('boom')\n",
+		code:   1, stdout: "^before\n$", stderr: `script\.lua:3: boom`,
+	},
+	{
+		name: "compile-error-one-line",
+		args: []string{"run", "script.lua"},
+		script: "local bpf = require('bpf')\n\n" +
+			"local prog = bpf(function(skb) return pkt.ip.proot end)\n" +
+			"print('must not run')\n",
+		code: 1, stdout: "^$",
+		check: wantCompileError(3, "proot", "local prog = bpf(function(skb) return pkt.ip.proot end)"),
+	},
+	{
+		name: "compile-error-inside-function",
+		args: []string{"run", "script.lua"},
+		script: "local bpf = require('bpf')\n" +
+			"local prog = bpf(function(skb)\n" +
+			"\tlocal ip = pkt.ip\n" +
+			"\tif ip.proot == 17 then return 1 end\n" +
+			"\treturn 0\n" +
+			"end)\n",
+		code: 1, stdout: "^$",
+		check: wantCompileError(4, "proot", "if ip.proot == 17 then return 1 end"),
+	},
+	{
+		name:   "os-exit",
+		args:   []string{"run", "script.lua"},
+		script: "print('before')\nos.exit(3)\nprint('after')\n",
+		code:   3, stdout: "^before\n$", stderr: "^$",
+	},
+	{
+		name:   "os-exit-zero",
+		args:   []string{"run", "script.lua"},
+		script: "print('before')\nos.exit(0)\nprint('after')\n",
+		code:   0, stdout: "^before\n$", stderr: "^$",
+	},
+	{
+		name:   "args",
+		args:   []string{"run", "script.lua", "a", "b c", "--dump=asm"},
+		script: "print(#arg, arg[0], arg[1], arg[2], arg[3], arg[4])\n",
+		code:   0, stderr: "^$",
+		check: func(t *testing.T, r result) {
+			// The arguments after SCRIPT are the script's, flags included.
+			want := "3\t" + r.script + "\ta\tb c\t--dump=asm\tnil\n"
+			if r.stdout != want {
+				t.Errorf("script printed %q, want %q (arg[0] is the script path)", r.stdout, want)
+			}
+		},
+	},
+}
+
+// wantCompileError checks a compile error: its first line names the
+// script and line and contains msg, and the next line is the offending
+// source line, indented.
+func wantCompileError(line int, msg, src string) func(t *testing.T, r result) {
+	return func(t *testing.T, r result) {
+		t.Helper()
+		lines := strings.Split(r.stderr, "\n")
+		prefix := fmt.Sprintf("script.lua:%d: ", line)
+		for i, l := range lines {
+			if !strings.Contains(l, prefix) {
+				continue
+			}
+			if !strings.Contains(l, msg) {
+				t.Errorf("error %q does not mention %q", l, msg)
+			}
+			if i+1 >= len(lines) || strings.TrimSpace(lines[i+1]) != src ||
+				!strings.HasPrefix(lines[i+1], " ") && !strings.HasPrefix(lines[i+1], "\t") {
+				t.Errorf("error line is not followed by the indented source line %q:\n%s", src, r.stderr)
+			}
+			return
+		}
+		t.Errorf("stderr does not name %q:\n%s", prefix, r.stderr)
+	}
+}
+
+func TestCLI(t *testing.T) {
+	for _, tc := range cliCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if tc.script != "" {
+				writeScript(t, dir, "script.lua", tc.script)
+			}
+			t.Run("exec", func(t *testing.T) {
+				checkResult(t, tc, execLuabpf(t, dir, tc.args...))
+			})
+			t.Run("run", func(t *testing.T) {
+				checkResult(t, tc, callRun(t, dir, append([]string(nil), tc.args...)...))
+			})
+		})
+	}
+}
+
+func checkResult(t *testing.T, tc cliCase, r result) {
+	t.Helper()
+	if r.code != tc.code {
+		t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.stdout, r.stderr)
+	}
+	for _, s := range []struct{ name, re, got string }{{"stdout", tc.stdout, r.stdout}, {"stderr", tc.stderr, r.stderr}} {
+		if s.re != "" && !regexp.MustCompile(s.re).MatchString(s.got) {
+			t.Errorf("%s does not match %q:\n%s", s.name, s.re, s.got)
+		}
+	}
+	if tc.check != nil {
+		tc.check(t, r)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if r := execLuabpf(t, t.TempDir(), "version"); r.code != 0 || r.stdout != "luabpf "+testVersion+"\n" || r.stderr != "" {
+		t.Errorf("luabpf version: status %d, stdout %q, stderr %q; want 0, %q, empty",
+			r.code, r.stdout, r.stderr, "luabpf "+testVersion+"\n")
+	}
+	if r := callRun(t, t.TempDir(), "version"); r.code != 0 || r.stdout != "luabpf "+version+"\n" {
+		t.Errorf("run(version): status %d, stdout %q; want 0, %q", r.code, r.stdout, "luabpf "+version+"\n")
+	}
+}
+
+// TestExamplesUnchanged checks that the copies under testdata are still
+// the seed examples byte for byte, when the seed is at hand.
+func TestExamplesUnchanged(t *testing.T) {
+	seed := filepath.Join("..", "..", "..", "shared", "seed", "examples")
+	if _, err := os.Stat(seed); err != nil {
+		t.Skipf("seed examples not found: %v", err)
+	}
+	for _, name := range sockExamples {
+		want, err := os.ReadFile(filepath.Join(seed, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(examplePath(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s", examplePath(name), filepath.Join(seed, name))
+		}
+	}
+}
+
+// sockExamples are the seed's socket filter examples, copied to
+// testdata/examples.
+var sockExamples = []string{"sock-proto.lua", "sock-protolen.lua", "sock-parse-dns.lua", "sock-parse-http.lua"}
+
+func examplePath(name string) string { return filepath.Join("testdata", "examples", name) }
