@@ -161,6 +161,8 @@ func TestCompileErrors(t *testing.T) {
 			want: []string{"division by zero"}},
 		{name: "stack object too big", body: "local b = ffi.new('uint8_t [600]') --!",
 			want: []string{"512 bytes"}},
+		{name: "stack objects too big together", body: "local a = ffi.new('uint8_t [400]')\na[0] = 1\nlocal b = ffi.new('uint8_t [200]') --!\nb[0] = 2\nreturn a[0] + b[0]",
+			want: []string{"512 bytes"}},
 		{name: "constant index out of range", body: "local b = ffi.new('uint8_t [8]')\nb[8] = 1 --!",
 			want: []string{"index 8 is out of range"}},
 		{name: "unknown struct member", body: "local s = ffi.new('struct { uint32_t count; }')\ns.cuont = 1 --!",

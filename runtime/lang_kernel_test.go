@@ -206,3 +206,13 @@ func TestLangMathLog2(t *testing.T) {
 		{name: "63 bits", body: "return math.log2(bit.lshift(pkt.ip.ver - 3, 63))", want: 63},
 	})
 }
+
+// Helpers socket filters may call.
+func TestLangHelpers(t *testing.T) {
+	runRetCases(t, "", frameTCP4, []retCase{
+		{name: "time", body: "local a = time(); local b = time(); if b >= a and a > 0 then return 1 end return 0", want: 1},
+		{name: "cpu", body: "if cpu() < 4096 then return 1 end return 0", want: 1},
+		{name: "rand", body: "local r = rand(); if r >= 0 and r <= 0xffffffff then return 1 end return 0", want: 1},
+		{name: "print", body: "print('ttl %d', pkt.ip.ttl)\nreturn 1", want: 1},
+	})
+}

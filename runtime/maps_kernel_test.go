@@ -371,3 +371,21 @@ stacks = bpf.map('stack_trace', 16)`, `return 1`)
 		t.Errorf("#events, #stacks = %s, want 4,16", got)
 	}
 }
+
+// Map values with char arrays: compared with strings, copied into, and
+// copied to the stack.
+func TestMapValueMemory(t *testing.T) {
+	prelude := `sv = bpf.map('hash', 4, nil, ffi.typeof('struct { char name[8]; uint32_t n; }'))
+sv[1] = {name = 'abc', n = 4}
+m = bpf.map('hash', 8)
+a = bpf.map('array', 4)`
+	runRetCases(t, prelude, frameTCP4, []retCase{
+		{name: "char array compare", body: "local v = sv[1]\nif v and v.name == 'abc' then return v.n end return 0", want: 4},
+		{name: "char array mismatch", body: "local v = sv[1]\nif v and v.name == 'ab' then return v.n end return 0", want: 0},
+		{name: "copy into char array", body: "local v = sv[1]\nif v then ffi.copy(v.name, 'xyz'); if v.name == 'xyz' then return 1 end end return 0", want: 1},
+		{name: "copy to stack", body: "local v = sv[1]\nlocal s = ffi.new('struct { char name[8]; uint32_t n; }')\nif v then ffi.copy(s, v) end\nif s.name == 'abc' then return s.n end return 0", want: 4},
+		{name: "map length", body: "return #m + #a", want: 12},
+		{name: "array update out of range", body: "a[300] = 1\nreturn 5", want: 5},
+		{name: "key made in a branch", body: "if pkt.ip.ver == 4 then local k = ffi.new('uint32_t [1]'); k[0] = 7; m[k] = 3 end\nreturn m[7]", want: 3},
+	})
+}

@@ -39,6 +39,13 @@ func TestStackObjects(t *testing.T) {
 		{name: "sizeof object", body: "local s = ffi.new('struct { uint32_t a; uint64_t b; }'); return ffi.sizeof(s)", want: 16},
 		{name: "uint16 array of 3", body: "local a = ffi.new('uint16_t [3]'); a[2] = 7; return a[2] + a[0]", want: 7},
 		{name: "odd-sized objects together", body: "local a = ffi.new('uint8_t [3]'); local s = ffi.new('char [8]'); ffi.copy(s, 'abcdefg'); a[2] = 1; if s == 'abcdefg' then return a[2] + 1 end return 0", want: 2},
+		{name: "12-byte struct", body: "local s = ffi.new('struct { char name[8]; uint32_t n; }')\ns.n = 4\nreturn s.n", want: 4},
+		{name: "12-byte struct and another", body: "local s = ffi.new('struct { char name[8]; uint32_t n; }')\nlocal b = ffi.new('uint32_t [1]')\ns.n = 4\nb[0] = 1\nreturn s.n + b[0]", want: 5},
+		{name: "new object per iteration", body: "local s = 0\nfor i = 1, 20 do local b = ffi.new('uint32_t [4]'); b[1] = i; s = s + b[1] + b[0] end\nreturn s", want: 210},
+		// Each iteration's object is dead before the next one is made,
+		// so 40 of them fit in the stack when slots are reused.
+		{name: "new object per iteration 40", body: "local s = 0\nfor i = 1, 40 do local b = ffi.new('uint32_t [4]'); b[1] = i; s = s + b[1] + b[0] end\nreturn s", want: 820},
+		{name: "object made in a branch", body: "local s = 1\nif pkt.ip.ver == 4 then local k = ffi.new('uint32_t [2]', 7, 8); s = k[1] end\nreturn s", want: 8},
 		{name: "typeof object", body: "local a = ffi.new('uint16_t [3]'); local b = ffi.new(ffi.typeof(a)); b[2] = 7; return b[2] + ffi.sizeof(b)", want: 13},
 	})
 }
