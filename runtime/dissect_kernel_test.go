@@ -289,6 +289,7 @@ func TestDissectTruncated(t *testing.T) {
 		{name: "next header beyond", body: "return ntoh(pkt.ip.udp.dst_port) + 1", want: 0},
 		{name: "byte beyond", body: "local d = pkt.ip.udp.data; return d[0] + 1", want: 0},
 		{name: "run-time index beyond", body: "local i = pkt.ip.proto; return pkt.ip.data[i] + 1", want: 0},
+		{name: "before the start", body: "local d = pkt.ip.udp.data - 100; return d[0] + 1", want: 0},
 		{name: "guarded", body: "if pkt.ip.udp.data + 1 > skb.len then return 4 end return pkt.ip.udp.data[0]", want: 4},
 	})
 	tcpShort := frameTCP4[:14+20+24+6] // 6 bytes of HTTP

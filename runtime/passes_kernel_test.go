@@ -139,3 +139,31 @@ func TestSignedness(t *testing.T) {
 		{name: "mod of negative by power of two", body: "local d = pkt.ip.ttl - 20\nreturn d % 4", want: 1},
 	})
 }
+
+// Values and memory changed on one path and used after the paths join.
+func TestMemoryAcrossBranches(t *testing.T) {
+	prelude := `m = bpf.map('hash', 8)
+m[1] = 10
+m[2] = 20
+sv = bpf.map('hash', 4, nil, ffi.typeof('struct { uint32_t a; uint32_t b; }'))
+sv[1] = {a = 1, b = 2}`
+	runRetCases(t, prelude, frameTCP4, []retCase{
+		{name: "map value phi", body: "local v = m[1]\nif pkt.ip.ver == 4 then v = m[2] end\nreturn v", want: 20},
+		{name: "map value phi other", body: "local v = m[1]\nif pkt.ip.ver == 6 then v = m[2] end\nreturn v", want: 10},
+		{name: "map value phi null", body: "local v = m[1]\nif pkt.ip.ver == 4 then v = m[3] end\nif v then return 1 end return 2", want: 2},
+		{name: "stack store in branch", body: "local b = ffi.new('uint32_t [2]')\nif pkt.ip.ver == 4 then b[0] = 5 else b[1] = 6 end\nreturn b[0] * 10 + b[1]", want: 50},
+		{name: "stack store in branch key", body: "local k = ffi.new('uint32_t [1]')\nk[0] = 1\nif pkt.ip.ver == 4 then k[0] = 2 end\nreturn m[k]", want: 20},
+		{name: "stack store in loop break", body: "local b = ffi.new('uint32_t [1]')\nfor i = 1, 10 do if i == pkt.ip.hlen then break end b[0] = i end\nreturn b[0]", want: 4},
+		{name: "cb store in branch", body: "skb.cb[1] = 1\nif pkt.ip.ver == 4 then skb.cb[1] = 9 end\nreturn skb.cb[1]", want: 9},
+		{name: "map value struct store in branch", body: "local v = sv[1]\nif v then if pkt.ip.ver == 4 then v.b = 7 end return v.a + v.b end return 0", want: 8},
+		{name: "boolean local", body: "local c = pkt.ip.ttl > 5\nif c then return 3 end return 4", want: 3},
+		{name: "boolean local returned", body: "local c = pkt.ip.ttl > 5\nreturn c", want: 1},
+		{name: "not map value local", body: "local absent = not m[3]\nreturn absent", want: 1},
+		{name: "boolean phi", body: "local c = false\nif pkt.ip.ver == 4 then c = true end\nif c then return 1 end return 2", want: 1},
+		{name: "nil local is false", body: "local v\nif pkt.ip.ver == 6 then v = 1 end\nif v then return 1 end return 2", want: 2},
+		{name: "store after lookup same key", body: "local v = m[1]\nm[1] = v * 3\nlocal w = m[1]\nreturn w", want: 30},
+		{name: "xadd in branch then read", body: "if pkt.ip.ver == 4 then xadd(m[1], 5) end\nreturn m[1]", want: 15},
+		{name: "delete in branch then read", body: "if pkt.ip.ver == 4 then m[1] = nil end\nif m[1] then return 1 end return 2", want: 2},
+		{name: "lookup in both branches", body: "local r\nif pkt.ip.ver == 4 then r = m[1] + 1 else r = m[1] + 2 end\nreturn r + m[1]", want: 21},
+	})
+}
