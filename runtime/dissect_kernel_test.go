@@ -346,3 +346,20 @@ func TestSkbFields(t *testing.T) {
 		{name: "vlan_present untagged", body: "return skb.vlan_present", want: 0},
 	})
 }
+
+// le16 is what a 2-byte header field at off reads as: the bytes in
+// network order taken as a host (little-endian) number.
+func le16(frame []byte, off int) uint32 { return uint32(frame[off]) | uint32(frame[off+1])<<8 }
+
+// The checksum fields and the remaining reserved bits.
+func TestDissectChecksums(t *testing.T) {
+	runRetCases(t, "", nil, []retCase{
+		{name: "ip hchecksum", body: "return pkt.ip.hchecksum", want: le16(frameUDP4, 14+10), frame: frameUDP4},
+		{name: "ip ffo_unused", body: "return pkt.ip.ffo_unused", want: 0, frame: frameUDP4},
+		{name: "udp crc", body: "return pkt.ip.udp.crc", want: le16(frameUDP4, 14+20+6), frame: frameUDP4},
+		{name: "tcp cksum", body: "return pkt.ip.tcp.cksum", want: le16(frameTCP4, 14+20+16), frame: frameTCP4},
+		{name: "icmp checksum", body: "return pkt.ip.icmp.checksum", want: le16(frameICMP4, 14+20+2), frame: frameICMP4},
+		{name: "icmp6 checksum", body: "return pkt.ip6.icmp6.checksum", want: le16(frameICMP6, 14+40+2), frame: frameICMP6},
+		{name: "vxlan rsv2", body: "return pkt.ip.udp.vxlan.rsv2", want: 0, frame: frameVXLAN},
+	})
+}

@@ -389,3 +389,34 @@ a = bpf.map('array', 4)`
 		{name: "key made in a branch", body: "if pkt.ip.ver == 4 then local k = ffi.new('uint32_t [1]'); k[0] = 7; m[k] = 3 end\nreturn m[7]", want: 3},
 	})
 }
+
+// Keys and values of every scalar size, signed values.
+func TestMapScalarSizes(t *testing.T) {
+	prelude := `
+k8 = bpf.map('hash', 8, ffi.typeof('uint8_t'), ffi.typeof('uint8_t'))
+k16 = bpf.map('hash', 8, ffi.typeof('uint16_t'), ffi.typeof('uint16_t'))
+k64 = bpf.map('hash', 8, ffi.typeof('uint64_t'), ffi.typeof('int64_t'))
+s32 = bpf.map('array', 4, nil, ffi.typeof('int32_t'))
+k8[17] = 200
+k16[0x4000] = 0xfffe
+s32[1] = -5`
+	runRetCases(t, prelude, frameUDP4, []retCase{
+		{name: "uint8 key and value", body: "return k8[pkt.ip.proto]", want: 200},
+		{name: "uint8 value wraps", body: "k8[1] = 0x1ff\nreturn k8[1]", want: 0xff},
+		{name: "uint8 key truncates", body: "k8[0x102] = 3\nreturn k8[2]", want: 3},
+		{name: "uint16 key and value", body: "return k16[bit.lshift(pkt.ip.ver, 12)]", want: 0xfffe},
+		{name: "uint16 value arithmetic", body: "k16[2] = k16[0x4000] + 3\nreturn k16[2]", want: 1},
+		{name: "int64 value negative", body: "k64[1] = -7\nif k64[1] < 0 then return -k64[1] end return 0", want: 7},
+		{name: "int32 value negative", body: "if s32[1] < 0 then return 1 end return 2", want: 1},
+		{name: "int32 value arithmetic", body: "return s32[1] * 3 + 20", want: 5},
+		{name: "int32 xadd negative", body: "xadd(s32[1], -2)\nreturn s32[1] + 10", want: 3},
+	})
+	t.Run("userspace sees the sizes", func(t *testing.T) {
+		rt, prog := loadFilter(t, filterScript(prelude, "k8[5] = 0x1ff\nk16[6] = 0x12345\nk64[7] = -9\nxadd(s32[2], -3)\nreturn 0"))
+		run(t, prog, frameUDP4, nil)
+		wantMap(t, rt, "k8", map[any]string{5: "255", 17: "200"})
+		wantMap(t, rt, "k16", map[any]string{6: "9029"}) // 0x2345
+		wantMap(t, rt, "k64", map[any]string{7: "-9"})
+		wantMap(t, rt, "s32", map[any]string{1: "-5", 2: "-3"})
+	})
+}
