@@ -63,6 +63,7 @@ type Slot struct {
 	Size   int
 	Align  int
 	Offset int // R10-relative offset (negative), set by frame layout
+	Line   int // Lua line that made it, for "too much stack" errors
 }
 
 func (s *Slot) String() string { return fmt.Sprintf("s%d", s.ID) }
@@ -107,8 +108,8 @@ func (f *Func) NewBlock(k BlockKind) *Block {
 }
 
 // NewSlot adds a stack object of size bytes.
-func (f *Func) NewSlot(name string, size, align int) *Slot {
-	s := &Slot{ID: len(f.Slots), Name: name, Size: size, Align: align}
+func (f *Func) NewSlot(name string, size, align, line int) *Slot {
+	s := &Slot{ID: len(f.Slots), Name: name, Size: size, Align: align, Line: line}
 	f.Slots = append(f.Slots, s)
 	return s
 }

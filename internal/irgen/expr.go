@@ -231,22 +231,21 @@ func (g *builder) constArith(op string, a, b operand) Value {
 	case "*":
 		return Int(x * y)
 	case "/":
+		// Integer division, truncating, as at run time.
 		if y == 0 {
 			g.errorf("division by zero")
 		}
-		if x%y != 0 {
-			return Float(float64(x) / float64(y))
-		}
 		return Int(x / y)
 	case "%":
+		// As at run time: a mask for positive powers of two (which is
+		// Lua's floored modulo), C's remainder otherwise.
 		if y == 0 {
 			g.errorf("modulo by zero")
 		}
-		m := x % y
-		if m != 0 && (m < 0) != (y < 0) {
-			m += y // Lua's modulo takes the divisor's sign
+		if y > 0 && y&(y-1) == 0 {
+			return Int(x & (y - 1))
 		}
-		return Int(m)
+		return Int(x % y)
 	case "^":
 		return floatValue(math.Pow(float64(x), float64(y)))
 	}

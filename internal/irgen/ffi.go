@@ -27,7 +27,9 @@ func (g *builder) ffiNew(args []operand, _ string) operand {
 	if ct.Size > 512 {
 		g.errorf("%s is %d bytes; the kernel gives a program 512 bytes of stack", ct, ct.Size)
 	}
-	slot := g.f.NewSlot(ct.String(), ct.Size, max(ct.Align, 1))
+	// Slots are 8-aligned so that zeroing and copying can use the widest
+	// aligned stores: the verifier rejects misaligned stack access.
+	slot := g.f.NewSlot(ct.String(), ct.Size, 8, g.line)
 	g.zero(slot)
 	obj := operand{kind: opStack, slot: slot, ct: ct, what: "ffi.new(...)"}
 	g.initialize(obj, inits)
@@ -222,7 +224,7 @@ func (g *builder) print(args []operand, _ string) operand {
 	}
 	b := append([]byte(s), 0)
 	ct := &ctype.Type{Kind: ctype.Array, Size: len(b), Align: 1, Len: len(b)}
-	slot := g.f.NewSlot("fmt", len(b), 8)
+	slot := g.f.NewSlot("fmt", len(b), 8, g.line)
 	buf := operand{kind: opStack, slot: slot, ct: ct}
 	g.storeBytes(buf, b, len(b), "the format")
 	call := []*ir.Value{g.slotAddr(slot, 0), g.konst(int64(len(b)))}

@@ -47,7 +47,7 @@ func (g *builder) mapArg(ct *ctype.Type, o operand, what string) *ir.Value {
 		return g.slotAddr(o.slot, o.off)
 	case o.kind == opConst:
 		if s, ok := o.c.(String); ok {
-			slot := g.f.NewSlot(what, ct.Size, 8)
+			slot := g.f.NewSlot(what, ct.Size, 8, g.line)
 			g.zero(slot)
 			g.storeBytes(operand{kind: opStack, slot: slot, ct: ct}, []byte(s), ct.Size, "the map "+what)
 			return g.slotAddr(slot, 0)

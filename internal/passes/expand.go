@@ -36,7 +36,7 @@ func expand(f *ir.Func) {
 		}
 		b := v.Block
 		i := indexOf(b, v)
-		slot := f.NewSlot(name, size, min(size, 8))
+		slot := f.NewSlot(name, size, min(size, 8), v.Line)
 		addr := b.NewValueAt(i, ir.OpSlotAddr, ir.Ptr(ir.SpaceStack), v.Line)
 		addr.Aux = slot
 		st := b.NewValueAt(i+1, ir.OpStore, ir.Int(size, false), v.Line, addr, x)

@@ -5,6 +5,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -107,7 +108,12 @@ func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 	stage = "emission"
 	p, err := emit.Emit(f)
 	if err != nil {
-		return nil, source.Errorf(fn.File.Src, fn.Node.Line(), "%v", err)
+		line := fn.Node.Line()
+		var se *emit.StackError
+		if errors.As(err, &se) && se.Line > 0 {
+			line = se.Line
+		}
+		return nil, source.Errorf(fn.File.Src, line, "%v", err)
 	}
 	return &Result{Name: fn.Name, File: fn.File.Src.Name, Insns: p.Insns, Lines: p.Lines, StackSize: p.StackSize, Maps: maps}, nil
 }

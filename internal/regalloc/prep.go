@@ -8,6 +8,7 @@ type state struct {
 	fixed  map[*ir.Value]int8      // values that must be in a given register
 	repl   map[*ir.Value]*ir.Value // values replaced by their copies (prep)
 	regUse map[*ir.Value]bool      // rematerialisable values read from a register
+	reload map[*ir.Value]bool      // loads of spilled values (never spilled again)
 }
 
 // prep rewrites f so that every register constraint is carried by a copy

@@ -14,7 +14,7 @@ const maxRounds = 32
 // one, inserting the copies, rematerialised constants and spill code that
 // takes. f must have been through the passes pipeline.
 func Allocate(f *ir.Func) error {
-	s := &state{f: f, fixed: map[*ir.Value]int8{}}
+	s := &state{f: f, fixed: map[*ir.Value]int8{}, reload: map[*ir.Value]bool{}}
 	s.prep()
 	for round := 0; round < maxRounds; round++ {
 		g := s.build()
@@ -24,11 +24,49 @@ func Allocate(f *ir.Func) error {
 			s.assign(g)
 			return nil
 		}
+		spilled := map[*web]bool{}
 		for _, w := range failed {
-			s.spill(w)
+			if v := s.spillCandidate(g, w); v != nil && !spilled[v] {
+				spilled[v] = true
+				s.spill(v)
+			}
+		}
+		if len(spilled) == 0 {
+			break
 		}
 	}
 	return fmt.Errorf("register allocation did not converge after %d rounds", maxRounds)
+}
+
+// spillCandidate picks the web to spill when w found no register: w
+// itself, unless it is a short-lived value made by an earlier spill (or
+// fixed to a register); then its neighbour with the most neighbours,
+// likely the longest live range, that can be spilled.
+func (s *state) spillCandidate(g *graph, w *web) *web {
+	if s.spillable(w) {
+		return w
+	}
+	var best *web
+	for n := range w.adj {
+		c := g.webs[n]
+		if s.spillable(c) && (best == nil || len(c.adj) > len(best.adj)) {
+			best = c
+		}
+	}
+	return best
+}
+
+// spillable reports whether spilling w can lower register pressure.
+func (s *state) spillable(w *web) bool {
+	if w.fixed >= 0 {
+		return false
+	}
+	for _, v := range w.vals {
+		if s.reload[v] {
+			return false
+		}
+	}
+	return true
 }
 
 // assign copies web colours to values.
@@ -47,7 +85,7 @@ func (s *state) assign(g *graph) {
 // after it is defined and loaded again right before each use.
 func (s *state) spill(w *web) {
 	f := s.f
-	slot := f.NewSlot("spill", 8, 8)
+	slot := f.NewSlot("spill", 8, 8, 0)
 	in := map[*ir.Value]bool{}
 	for _, v := range w.vals {
 		in[v] = true
@@ -87,6 +125,7 @@ func (s *state) spill(w *web) {
 				}
 				ad := addr(b, i, u.Line)
 				ld := b.NewValueAt(i+1, ir.OpLoad, a.Type, u.Line, ad)
+				s.reload[ld] = true
 				u.SetArg(k, ld)
 				i += 2
 			}
@@ -105,7 +144,9 @@ func (s *state) spill(w *web) {
 func (s *state) reloadControl(b *ir.Block, c *ir.Value, in map[*ir.Value]bool, addr func(*ir.Block, int, int) *ir.Value) {
 	load := func(a *ir.Value) *ir.Value {
 		ad := addr(b, len(b.Values), b.Line)
-		return b.NewValueAt(len(b.Values), ir.OpLoad, a.Type, b.Line, ad)
+		ld := b.NewValueAt(len(b.Values), ir.OpLoad, a.Type, b.Line, ad)
+		s.reload[ld] = true
+		return ld
 	}
 	if Fused(c) {
 		for k, a := range c.Args {
