@@ -126,12 +126,14 @@ func (p *Program) verifierError(err error) error {
 		line = p.fn.Proto.LineDefined
 	}
 	msg := fmt.Sprintf("the kernel verifier rejected this code (instruction %d): %s", idx, reason)
-	if p.r.opts.VerifierLog {
-		msg += "\nverifier log:\n" + strings.Join(ve.Log, "\n") + "\nprogram:\n" + p.dump()
-	} else {
+	if !p.r.opts.VerifierLog {
 		msg += " (run with LUABPF_VERIFIER_LOG=1 for the whole log)"
 	}
-	return source.Errorf(p.file, line, "%s", msg)
+	e := source.Errorf(p.file, line, "%s", msg)
+	if p.r.opts.VerifierLog {
+		e.Extra = "verifier log:\n" + strings.Join(ve.Log, "\n") + "\nprogram:\n" + p.dump()
+	}
+	return e
 }
 
 // lastMeaningful returns the verifier's last line that explains the

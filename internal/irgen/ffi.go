@@ -159,6 +159,9 @@ func (g *builder) ffiCopy(args []operand, _ string) operand {
 		if dst.kind != opStack {
 			g.errorf("packet bytes can only be copied to stack memory")
 		}
+		if n == 0 {
+			return constOp(Nil{}) // copying nothing: the helper would refuse a zero length
+		}
 		g.skbLoadBytes(g.pktOffset(src), dst, n)
 		return constOp(Nil{})
 	}

@@ -7,6 +7,7 @@ import (
 
 // mapLookup lowers m[k] as a read: a pointer to the value, or null.
 func (g *builder) mapLookup(m *Map, key operand) operand {
+	g.checkMapAccess(m, "read")
 	k := g.mapArg(m.Key, key, "key")
 	v := g.value(ir.OpMapLookup, ir.PtrOrNull(ir.SpaceMap), k)
 	v.Aux = m.Ref
@@ -15,6 +16,7 @@ func (g *builder) mapLookup(m *Map, key operand) operand {
 
 // mapUpdate lowers m[k] = x.
 func (g *builder) mapUpdate(m *Map, key, val operand, flags int64) {
+	g.checkMapAccess(m, "written")
 	k := g.mapArg(m.Key, key, "key")
 	x := g.mapArg(m.Val, val, "value")
 	v := g.value(ir.OpMapUpdate, ir.I64, k, x)
@@ -24,6 +26,7 @@ func (g *builder) mapUpdate(m *Map, key, val operand, flags int64) {
 
 // mapDelete lowers m[k] = nil.
 func (g *builder) mapDelete(m *Map, key operand) {
+	g.checkMapAccess(m, "written")
 	k := g.mapArg(m.Key, key, "key")
 	v := g.value(ir.OpMapDelete, ir.I64, k)
 	v.Aux = m.Ref
@@ -55,4 +58,15 @@ func (g *builder) mapArg(ct *ctype.Type, o operand, what string) *ir.Value {
 	}
 	g.errorf("the map %s is %s; build it with ffi.new('%s') and pass that", what, ct.String(), ct.String())
 	return nil
+}
+
+// checkMapAccess rejects element access the kernel refuses for a map
+// type, with what to use instead.
+func (g *builder) checkMapAccess(m *Map, how string) {
+	switch m.Ref.MapType {
+	case "perf_event_array":
+		g.errorf("a perf_event_array map cannot be %s by index in kernel code; send records with perf_submit(map, record)", how)
+	case "stack_trace":
+		g.errorf("a stack_trace map cannot be %s by index in kernel code; record stacks with stack_id(map, flags) and read them in userspace", how)
+	}
 }

@@ -15,6 +15,9 @@ type CompileError struct {
 	Pos  Pos
 	Msg  string
 	Line string // the source line at Pos, "" if unknown
+	// Extra is printed after the source line by Detail (e.g. the
+	// verifier's whole log when asked for).
+	Extra string
 }
 
 // Error returns "file.lua:LINE: message".
@@ -28,10 +31,14 @@ func (e *CompileError) Error() string {
 // Detail returns Error followed by the source line, indented, as the CLI
 // prints it.
 func (e *CompileError) Detail() string {
-	if strings.TrimSpace(e.Line) == "" {
-		return e.Error()
+	s := e.Error()
+	if strings.TrimSpace(e.Line) != "" {
+		s += "\n    " + strings.TrimSpace(e.Line)
 	}
-	return e.Error() + "\n    " + strings.TrimSpace(e.Line)
+	if e.Extra != "" {
+		s += "\n" + strings.TrimRight(e.Extra, "\n")
+	}
+	return s
 }
 
 // Errorf returns a CompileError at line n of f.
