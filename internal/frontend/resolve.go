@@ -207,44 +207,59 @@ func (r *resolver) expr(e ast.Expr) {
 	switch e := e.(type) {
 	case *ast.IdentExpr:
 		r.lookup(e)
-	case *ast.AttrGetExpr:
-		r.expr(e.Object)
-		r.expr(e.Key)
-	case *ast.FuncCallExpr:
-		if e.Func != nil {
-			r.expr(e.Func)
-		}
-		if e.Receiver != nil {
-			r.expr(e.Receiver)
-		}
-		for _, a := range e.Args {
-			r.expr(a)
-		}
-	case *ast.LogicalOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
-	case *ast.RelationalOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
-	case *ast.StringConcatOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
-	case *ast.ArithmeticOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
-	case *ast.UnaryMinusOpExpr:
-		r.expr(e.Expr)
-	case *ast.UnaryNotOpExpr:
-		r.expr(e.Expr)
-	case *ast.UnaryLenOpExpr:
-		r.expr(e.Expr)
 	case *ast.FunctionExpr:
 		r.errorf(e.Line(), "closures are not supported in kernel functions; move the function to top level")
 	case *ast.Comma3Expr:
 		r.errorf(e.Line(), "varargs (...) are not supported in kernel functions; name the parameters")
 	case *ast.TableExpr:
 		r.errorf(e.Line(), "table constructors are not supported in kernel functions; build a stack object with ffi.new('struct { ... }') or use a map")
+	default:
+		for _, c := range children(e) {
+			r.expr(c)
+		}
 	}
+}
+
+// children returns the subexpressions of e, in source order (none for a
+// function expression: its body is a scope of its own).
+func children(e ast.Expr) []ast.Expr {
+	switch e := e.(type) {
+	case *ast.AttrGetExpr:
+		return []ast.Expr{e.Object, e.Key}
+	case *ast.FuncCallExpr:
+		var out []ast.Expr
+		if e.Func != nil {
+			out = append(out, e.Func)
+		}
+		if e.Receiver != nil {
+			out = append(out, e.Receiver)
+		}
+		return append(out, e.Args...)
+	case *ast.LogicalOpExpr:
+		return []ast.Expr{e.Lhs, e.Rhs}
+	case *ast.RelationalOpExpr:
+		return []ast.Expr{e.Lhs, e.Rhs}
+	case *ast.StringConcatOpExpr:
+		return []ast.Expr{e.Lhs, e.Rhs}
+	case *ast.ArithmeticOpExpr:
+		return []ast.Expr{e.Lhs, e.Rhs}
+	case *ast.UnaryMinusOpExpr:
+		return []ast.Expr{e.Expr}
+	case *ast.UnaryNotOpExpr:
+		return []ast.Expr{e.Expr}
+	case *ast.UnaryLenOpExpr:
+		return []ast.Expr{e.Expr}
+	case *ast.TableExpr:
+		var out []ast.Expr
+		for _, f := range e.Fields {
+			if f.Key != nil {
+				out = append(out, f.Key)
+			}
+			out = append(out, f.Value)
+		}
+		return out
+	}
+	return nil
 }
 
 // visitFuncs calls visit for every function expression in stmts, with the
@@ -321,48 +336,13 @@ func nameAt(lhs []ast.Expr, i int) string {
 }
 
 func walkExpr(e ast.Expr, name string, visit func(*ast.FunctionExpr, string)) {
-	switch e := e.(type) {
-	case *ast.FunctionExpr:
-		visit(e, name)
-		visitFuncs(e.Stmts, "", visit)
-	case *ast.AttrGetExpr:
-		walkExpr(e.Object, "", visit)
-		walkExpr(e.Key, "", visit)
-	case *ast.FuncCallExpr:
-		if e.Func != nil {
-			walkExpr(e.Func, "", visit)
-		}
-		if e.Receiver != nil {
-			walkExpr(e.Receiver, "", visit)
-		}
-		for _, a := range e.Args {
-			walkExpr(a, "", visit)
-		}
-	case *ast.LogicalOpExpr:
-		walkExpr(e.Lhs, "", visit)
-		walkExpr(e.Rhs, "", visit)
-	case *ast.RelationalOpExpr:
-		walkExpr(e.Lhs, "", visit)
-		walkExpr(e.Rhs, "", visit)
-	case *ast.StringConcatOpExpr:
-		walkExpr(e.Lhs, "", visit)
-		walkExpr(e.Rhs, "", visit)
-	case *ast.ArithmeticOpExpr:
-		walkExpr(e.Lhs, "", visit)
-		walkExpr(e.Rhs, "", visit)
-	case *ast.UnaryMinusOpExpr:
-		walkExpr(e.Expr, "", visit)
-	case *ast.UnaryNotOpExpr:
-		walkExpr(e.Expr, "", visit)
-	case *ast.UnaryLenOpExpr:
-		walkExpr(e.Expr, "", visit)
-	case *ast.TableExpr:
-		for _, f := range e.Fields {
-			if f.Key != nil {
-				walkExpr(f.Key, "", visit)
-			}
-			walkExpr(f.Value, "", visit)
-		}
+	if fn, ok := e.(*ast.FunctionExpr); ok {
+		visit(fn, name)
+		visitFuncs(fn.Stmts, "", visit)
+		return
+	}
+	for _, c := range children(e) {
+		walkExpr(c, "", visit)
 	}
 }
 

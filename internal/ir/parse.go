@@ -49,7 +49,7 @@ func (p *parser) parse(text string) error {
 	for i, line := range strings.Split(text, "\n") {
 		p.lineNo = i + 1
 		line = strings.TrimSpace(line)
-		if j := strings.Index(line, "#"); j >= 0 {
+		if j := strings.Index(line, ";"); j >= 0 {
 			line = strings.TrimSpace(line[:j])
 		}
 		if line == "" {

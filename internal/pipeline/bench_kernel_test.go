@@ -67,20 +67,7 @@ func BenchmarkSeedSockets(b *testing.B) {
 				b.Fatal(err)
 			}
 			prog := loadCase(b, c, res)
-			info, err := prog.Info()
-			if err != nil {
-				b.Fatal(err)
-			}
-			verified, _ := info.VerifiedInstructions()
-			var total time.Duration
-			runs := 0
-			for b.Loop() {
-				_, d := kerneltest.RunSocketFilter(b, prog, sb.frame, &kerneltest.RunOptions{IngressIfindex: sb.ingress, Repeat: 1000})
-				total += d
-				runs++
-			}
-			b.ReportMetric(float64(verified), "verified")
-			b.ReportMetric(float64(total.Nanoseconds())/float64(runs), "ns/run")
+			benchRuns(b, prog, sb)
 		})
 	}
 }
@@ -104,4 +91,23 @@ func loadCase(tb testing.TB, c *corpusCase, res *Result) *ebpf.Program {
 	}
 	tb.Cleanup(func() { prog.Close() })
 	return prog
+}
+
+// benchRuns reports the verifier's processed instruction count for prog
+// and its average time per BPF_PROG_TEST_RUN on the case's frame.
+func benchRuns(b *testing.B, prog *ebpf.Program, sb seedBench) {
+	info, err := prog.Info()
+	if err != nil {
+		b.Fatal(err)
+	}
+	verified, _ := info.VerifiedInstructions()
+	var total time.Duration
+	runs := 0
+	for b.Loop() {
+		_, d := kerneltest.RunSocketFilter(b, prog, sb.frame, &kerneltest.RunOptions{IngressIfindex: sb.ingress, Repeat: 1000})
+		total += d
+		runs++
+	}
+	b.ReportMetric(float64(verified), "verified")
+	b.ReportMetric(float64(total.Nanoseconds())/float64(runs), "ns/run")
 }

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/internal/kerneltest"
@@ -60,21 +59,8 @@ func BenchmarkClangTargets(b *testing.B) {
 			for _, p := range coll.Programs {
 				prog = p
 			}
-			info, err := prog.Info()
-			if err != nil {
-				b.Fatal(err)
-			}
-			verified, _ := info.VerifiedInstructions()
-			var total time.Duration
-			runs := 0
-			for b.Loop() {
-				_, d := kerneltest.RunSocketFilter(b, prog, sb.frame, &kerneltest.RunOptions{IngressIfindex: sb.ingress, Repeat: 1000})
-				total += d
-				runs++
-			}
 			b.ReportMetric(float64(slots), "insns")
-			b.ReportMetric(float64(verified), "verified")
-			b.ReportMetric(float64(total.Nanoseconds())/float64(runs), "ns/run")
+			benchRuns(b, prog, sb)
 		})
 	}
 }

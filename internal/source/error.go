@@ -82,28 +82,18 @@ func (l *ErrorList) Err() error {
 }
 
 // Error joins the errors one per line.
-func (l *ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l.Errs {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	if l.Dropped > 0 {
-		fmt.Fprintf(&b, "\n(and %d more errors)", l.Dropped)
-	}
-	return b.String()
-}
+func (l *ErrorList) Error() string { return l.join((*CompileError).Error) }
 
 // Detail joins the errors with their source lines.
-func (l *ErrorList) Detail() string {
+func (l *ErrorList) Detail() string { return l.join((*CompileError).Detail) }
+
+func (l *ErrorList) join(format func(*CompileError) string) string {
 	var b strings.Builder
 	for i, e := range l.Errs {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(e.Detail())
+		b.WriteString(format(e))
 	}
 	if l.Dropped > 0 {
 		fmt.Fprintf(&b, "\n(and %d more errors)", l.Dropped)
