@@ -3,6 +3,8 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"os"
+	"sort"
 	"strings"
 
 	"github.com/cilium/ebpf"
@@ -64,9 +66,8 @@ func (r *Runtime) newMap(L *lua.LState) int {
 		for n := range mapTypes {
 			names = append(names, n)
 		}
-		L.Push(lua.LNil)
-		L.Push(lua.LString(fmt.Sprintf("unknown map type %q (known: %s)", name, strings.Join(sortedStrings(names), ", "))))
-		return 2
+		sort.Strings(names)
+		L.ArgError(1, fmt.Sprintf("unknown map type %q (known: %s)", name, strings.Join(names, ", ")))
 	}
 	max := L.OptInt(2, 4096)
 	key, val := r.reg.MustParse("uint32_t"), r.reg.MustParse("uint32_t")
@@ -91,9 +92,13 @@ func (r *Runtime) newMap(L *lua.LState) int {
 	spec := &ebpf.MapSpec{Type: typ, KeySize: uint32(key.Size), ValueSize: uint32(val.Size), MaxEntries: uint32(max)}
 	em, err := ebpf.NewMap(spec)
 	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(fmt.Sprintf("create %s map: %v", name, err)))
-		return 2
+		// Raised rather than returned as nil, err: a script that goes on
+		// without its map only fails later, far from the cause.
+		hint := ""
+		if errors.Is(err, os.ErrPermission) {
+			hint = " (creating BPF maps needs root, or CAP_BPF)"
+		}
+		L.RaiseError("create %s map: %v%s", name, err, hint)
 	}
 	r.nextMap++
 	m := &Map{r: r, m: em, typ: typ, typeName: name, key: key, val: val, max: max}
@@ -105,17 +110,6 @@ func (r *Runtime) newMap(L *lua.LState) int {
 	m.ud = ud
 	L.Push(ud)
 	return 1
-}
-
-func sortedStrings(s []string) []string {
-	for i := range s {
-		for j := i + 1; j < len(s); j++ {
-			if s[j] < s[i] {
-				s[i], s[j] = s[j], s[i]
-			}
-		}
-	}
-	return s
 }
 
 // mapMeta is the metatable of map userdata.

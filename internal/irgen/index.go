@@ -1,6 +1,8 @@
 package irgen
 
 import (
+	"strings"
+
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/source"
@@ -43,7 +45,7 @@ func (g *builder) indexConst(obj, key operand, name string) operand {
 	case *Map:
 		return g.mapLookup(c, key)
 	case Nil:
-		g.errorf("attempt to index a nil value (%s)", name)
+		g.errorf("%s is nil, so %s cannot be read; is it assigned before this function is compiled?", baseName(name), name)
 	}
 	g.errorf("cannot index %s (%s)", obj.kindName(), name)
 	return operand{}
@@ -180,3 +182,11 @@ func (g *builder) element(obj, key operand, name string) operand {
 }
 
 var bytesHeader, _ = proto.Lookup("data")
+
+// baseName strips the last index from an expression name: "m[...]" → "m".
+func baseName(name string) string {
+	if i := strings.LastIndexAny(name, ".["); i > 0 {
+		return "'" + name[:i] + "'"
+	}
+	return "the value"
+}

@@ -1,0 +1,16 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestUnknownMapTypeIsAnError(t *testing.T) {
+	rt := New(nil)
+	defer rt.Close()
+	err := rt.RunString(context.Background(), "m.lua", "local bpf = require('bpf')\nlocal m = bpf.map('hashh', 4)\n", nil)
+	if err == nil || !strings.Contains(err.Error(), `m.lua:2: bad argument #1 to map (unknown map type "hashh" (known: array, hash,`) {
+		t.Errorf("got %v", err)
+	}
+}
