@@ -185,7 +185,10 @@ var bytesHeader, _ = proto.Lookup("data")
 
 // baseName strips the last index from an expression name: "m[...]" → "m".
 func baseName(name string) string {
-	if i := strings.LastIndexAny(name, ".["); i > 0 {
+	if b, ok := strings.CutSuffix(name, "[...]"); ok && b != "" {
+		return "'" + b + "'"
+	}
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
 		return "'" + name[:i] + "'"
 	}
 	return "the value"
