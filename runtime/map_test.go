@@ -14,3 +14,13 @@ func TestUnknownMapTypeIsAnError(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestNilUpvalueInKernelCodeNamesTheVariable(t *testing.T) {
+	rt := New(nil)
+	defer rt.Close()
+	script := "local bpf = require('bpf')\nlocal m\nbpf(function (skb)\n\txadd(m[1], 1)\nend)\n"
+	err := rt.RunString(context.Background(), "n.lua", script, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "n.lua:4: 'm' is nil") {
+		t.Errorf("got %v", err)
+	}
+}
