@@ -147,10 +147,12 @@ func (e *emitter) order(bodies map[*ir.Block][]asm.Instruction) []*ir.Block {
 				// Fall through to the successor fewer paths reach (the
 				// body of an if), else to the false side; the other is
 				// reached by the conditional jump.
+				// Ties go to the block written first in the source (lower
+				// ID): edge-splitting blocks for phi copies come last.
 				f := target(b.Succs[1], bodies)
 				t := target(b.Succs[0], bodies)
 				next = f
-				if placed[f] || (!placed[t] && len(t.Preds) < len(f.Preds)) {
+				if placed[f] || (!placed[t] && (len(t.Preds) < len(f.Preds) || len(t.Preds) == len(f.Preds) && t.ID < f.ID)) {
 					next = t
 				}
 			}
