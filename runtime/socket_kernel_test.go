@@ -2,7 +2,10 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/internal/kerneltest"
@@ -62,5 +65,68 @@ end)
 	}
 	if got := eval(t, rt, "return tonumber(counts[6])"); got != "0" {
 		t.Errorf("counts[6] = %s, want 0", got)
+	}
+}
+
+// bpf.socket(fd, fn) attaches to a socket the script did not open: here
+// a UDP socket whose filter counts and drops every datagram. Closing the
+// runtime detaches the filter, and the socket receives again.
+func TestSocketFilterOnDescriptor(t *testing.T) {
+	kerneltest.Require(t)
+	recvFD, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(recvFD)
+	if err := unix.Bind(recvFD, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := unix.Getsockname(recvFD)
+	tv := unix.Timeval{Usec: 100000}
+	unix.SetsockoptTimeval(recvFD, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	sendFD, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(sendFD)
+	send := func() {
+		if err := unix.Sendto(sendFD, []byte("ping"), 0, sa); err != nil {
+			t.Fatal(err)
+		}
+	}
+	received := func() bool {
+		buf := make([]byte, 16)
+		n, _, err := unix.Recvfrom(recvFD, buf, 0)
+		return err == nil && n == 4
+	}
+
+	rt := New(nil)
+	script := fmt.Sprintf(`
+local bpf = require('bpf')
+counts = bpf.map('array', 1)
+bpf.socket(%d, function (skb)
+	xadd(counts[0], 1)
+	return 0
+end)
+`, recvFD)
+	if err := rt.RunString(context.Background(), "fd.lua", script, nil); err != nil {
+		rt.Close()
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		send()
+	}
+	if received() {
+		t.Error("a datagram got through a filter that drops everything")
+	}
+	if got := eval(t, rt, "return tonumber(counts[0])"); got != "3" {
+		t.Errorf("filter saw %s datagrams, want 3", got)
+	}
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	send()
+	if !received() {
+		t.Error("closing the runtime did not detach the filter")
 	}
 }
