@@ -92,8 +92,6 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpCall:
 		h := v.Aux.(ir.Helper)
 		e.add(asm.BuiltinFunc(h.ID).Call())
-	case ir.OpZeroSlot:
-		e.zeroSlot(slotOf(v))
 	default:
 		e.fail("no instruction for %v", v.LongString())
 	}
@@ -170,18 +168,6 @@ func (e *emitter) signExtend(v *ir.Value) {
 	sh := int32(64 - 8*int(v.Type.Size))
 	e.add(asm.LSh.Imm(reg(v), sh))
 	e.add(asm.ArSh.Imm(reg(v), sh))
-}
-
-// zeroSlot fills slot s with zeros, widest stores first.
-func (e *emitter) zeroSlot(s *ir.Slot) {
-	for off := 0; off < s.Size; {
-		n := 8
-		for n > s.Size-off || (s.Offset+off)%n != 0 {
-			n /= 2
-		}
-		e.add(storeImm(asm.R10, int16(s.Offset+off), 0, size(uint8(n))))
-		off += n
-	}
 }
 
 // storeImm is *(size *)(dst + off) = imm, including the 64-bit form

@@ -57,7 +57,6 @@ const (
 	OpMapUpdate  // v = MapUpdate <i64> {m} [flags] key x  x: a scalar or a pointer to the value
 	OpMapDelete  // v = MapDelete <i64> {m} key
 	OpCall       // v = Call <t> {helper} args...          a BPF helper call, args in R1..R5
-	OpZeroSlot   // ZeroSlot {s0}                          fill a stack slot with zeros
 
 	numOps
 )
@@ -130,7 +129,6 @@ var opTable = [numOps]opInfo{
 	OpMapUpdate:  {name: "MapUpdate", args: 2, effect: WritesMem},
 	OpMapDelete:  {name: "MapDelete", args: 1, effect: WritesMem},
 	OpCall:       {name: "Call", args: -1, effect: WritesMem},
-	OpZeroSlot:   {name: "ZeroSlot", args: 0, effect: WritesMem},
 }
 
 // String returns the op's name as it appears in the text form.

@@ -93,7 +93,6 @@ func (g *builder) guarded(o operand, fn func(p *ir.Value) *ir.Value) *ir.Value {
 	okEnd := g.b
 	g.jump(join)
 	g.enter(bad)
-	zero := g.konst(0)
 	g.jump(join)
 	g.enter(join)
 	if v == nil {
@@ -107,7 +106,6 @@ func (g *builder) guarded(o operand, fn func(p *ir.Value) *ir.Value) *ir.Value {
 			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
 		}
 	}
-	_ = zero
 	return g.phi(join, v.Type, args)
 }
 

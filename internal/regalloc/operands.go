@@ -47,8 +47,6 @@ func Inline(v *ir.Value, i int) bool {
 			c, ok := a.IsConst()
 			return ok && (v.Type.Size < 8 || FitsImm(c))
 		}
-	case ir.OpZeroSlot:
-		return true
 	}
 	return false
 }
@@ -83,7 +81,7 @@ func (s *state) needsReg(v *ir.Value) bool {
 	switch {
 	case v.Type.Kind == ir.KVoid:
 		return false
-	case v.Op == ir.OpStore, v.Op == ir.OpAtomicAdd, v.Op == ir.OpZeroSlot:
+	case v.Op == ir.OpStore, v.Op == ir.OpAtomicAdd:
 		return false
 	case v.Op.IsCompare() && Fused(v):
 		return false
