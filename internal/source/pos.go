@@ -46,3 +46,16 @@ func (f *File) Line(n int) string {
 
 // Pos returns the position of line n in f.
 func (f *File) Pos(n int) Pos { return Pos{File: f.Name, Line: n} }
+
+// Line is where an emitted instruction came from: a position in a Lua file
+// and the text of that line. The emitter attaches one to every instruction
+// (asm.Instruction.WithSource), so the ELF writer can turn them into BTF
+// line info and the runtime can map a verifier error back to Lua.
+type Line struct {
+	Pos
+	Text string
+}
+
+// String returns the line's text without surrounding blanks, as
+// cilium/ebpf prints an instruction's source.
+func (l *Line) String() string { return strings.TrimSpace(l.Text) }
