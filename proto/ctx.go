@@ -2,7 +2,7 @@ package proto
 
 import "sort"
 
-// Access says how a program type may touch a context field.
+// Access says how a program kind may touch a context field.
 type Access uint8
 
 // Access bits.
@@ -11,7 +11,8 @@ const (
 	Write
 )
 
-// CtxField is a field of a program's context structure.
+// CtxField is a field of a program's context structure, as one program
+// kind sees it.
 type CtxField struct {
 	Name string
 	Off  int
@@ -20,11 +21,11 @@ type CtxField struct {
 	// Packet marks skb->data / data_end style fields: u32 in the layout,
 	// packet pointers to the program.
 	Packet bool
-	// SocketFilter is what a socket filter may do with the field.
-	SocketFilter Access
+	// Access is what this program kind may do with the field.
+	Access Access
 }
 
-// Ctx is a context structure.
+// Ctx is a context structure as one program kind sees it.
 type Ctx struct {
 	Name   string // C spelling, e.g. "struct __sk_buff"
 	Size   int
@@ -53,41 +54,60 @@ func (c *Ctx) Names() []string {
 
 const rw = Read | Write
 
-// SkBuff is struct __sk_buff, the context of socket filters and TC
-// programs, as in include/uapi/linux/bpf.h. SocketFilter access follows
+// skbField is a field of struct __sk_buff with what each program kind
+// that sees the structure may do with it: one column per kind.
+type skbField struct {
+	name           string
+	off, size, len int
+	packet         bool
+	socket         Access // socket filters: sk_filter_is_valid_access
+}
+
+// skbFields is struct __sk_buff, the context of socket filters (and TC
+// programs), as in include/uapi/linux/bpf.h. The socket column follows
 // sk_filter_is_valid_access in net/core/filter.c: no data pointers,
 // tc_classid, socket addresses or timestamps; only cb[] is writable.
-var SkBuff = &Ctx{Name: "struct __sk_buff", Size: 192, Fields: []CtxField{
-	{Name: "len", Off: 0, Size: 4, SocketFilter: Read},
-	{Name: "pkt_type", Off: 4, Size: 4, SocketFilter: Read},
-	{Name: "mark", Off: 8, Size: 4, SocketFilter: Read},
-	{Name: "queue_mapping", Off: 12, Size: 4, SocketFilter: Read},
-	{Name: "protocol", Off: 16, Size: 4, SocketFilter: Read},
-	{Name: "vlan_present", Off: 20, Size: 4, SocketFilter: Read},
-	{Name: "vlan_tci", Off: 24, Size: 4, SocketFilter: Read},
-	{Name: "vlan_proto", Off: 28, Size: 4, SocketFilter: Read},
-	{Name: "priority", Off: 32, Size: 4, SocketFilter: Read},
-	{Name: "ingress_ifindex", Off: 36, Size: 4, SocketFilter: Read},
-	{Name: "ifindex", Off: 40, Size: 4, SocketFilter: Read},
-	{Name: "tc_index", Off: 44, Size: 4, SocketFilter: Read},
-	{Name: "cb", Off: 48, Size: 4, Len: 5, SocketFilter: rw},
-	{Name: "hash", Off: 68, Size: 4, SocketFilter: Read},
-	{Name: "tc_classid", Off: 72, Size: 4},
-	{Name: "data", Off: 76, Size: 4, Packet: true},
-	{Name: "data_end", Off: 80, Size: 4, Packet: true},
-	{Name: "napi_id", Off: 84, Size: 4, SocketFilter: Read},
-	{Name: "family", Off: 88, Size: 4},
-	{Name: "remote_ip4", Off: 92, Size: 4},
-	{Name: "local_ip4", Off: 96, Size: 4},
-	{Name: "remote_ip6", Off: 100, Size: 4, Len: 4},
-	{Name: "local_ip6", Off: 116, Size: 4, Len: 4},
-	{Name: "remote_port", Off: 132, Size: 4},
-	{Name: "local_port", Off: 136, Size: 4},
-	{Name: "data_meta", Off: 140, Size: 4},
-	{Name: "tstamp", Off: 152, Size: 8},
-	{Name: "wire_len", Off: 160, Size: 4},
-	{Name: "gso_segs", Off: 164, Size: 4, SocketFilter: Read},
-	{Name: "gso_size", Off: 176, Size: 4, SocketFilter: Read},
-	{Name: "tstamp_type", Off: 180, Size: 1, SocketFilter: Read},
-	{Name: "hwtstamp", Off: 184, Size: 8},
-}}
+var skbFields = []skbField{
+	{name: "len", off: 0, size: 4, socket: Read},
+	{name: "pkt_type", off: 4, size: 4, socket: Read},
+	{name: "mark", off: 8, size: 4, socket: Read},
+	{name: "queue_mapping", off: 12, size: 4, socket: Read},
+	{name: "protocol", off: 16, size: 4, socket: Read},
+	{name: "vlan_present", off: 20, size: 4, socket: Read},
+	{name: "vlan_tci", off: 24, size: 4, socket: Read},
+	{name: "vlan_proto", off: 28, size: 4, socket: Read},
+	{name: "priority", off: 32, size: 4, socket: Read},
+	{name: "ingress_ifindex", off: 36, size: 4, socket: Read},
+	{name: "ifindex", off: 40, size: 4, socket: Read},
+	{name: "tc_index", off: 44, size: 4, socket: Read},
+	{name: "cb", off: 48, size: 4, len: 5, socket: rw},
+	{name: "hash", off: 68, size: 4, socket: Read},
+	{name: "tc_classid", off: 72, size: 4},
+	{name: "data", off: 76, size: 4, packet: true},
+	{name: "data_end", off: 80, size: 4, packet: true},
+	{name: "napi_id", off: 84, size: 4, socket: Read},
+	{name: "family", off: 88, size: 4},
+	{name: "remote_ip4", off: 92, size: 4},
+	{name: "local_ip4", off: 96, size: 4},
+	{name: "remote_ip6", off: 100, size: 4, len: 4},
+	{name: "local_ip6", off: 116, size: 4, len: 4},
+	{name: "remote_port", off: 132, size: 4},
+	{name: "local_port", off: 136, size: 4},
+	{name: "data_meta", off: 140, size: 4},
+	{name: "tstamp", off: 152, size: 8},
+	{name: "wire_len", off: 160, size: 4},
+	{name: "gso_segs", off: 164, size: 4, socket: Read},
+	{name: "gso_size", off: 176, size: 4, socket: Read},
+	{name: "tstamp_type", off: 180, size: 1, socket: Read},
+	{name: "hwtstamp", off: 184, size: 8},
+}
+
+// skbView builds struct __sk_buff as one program kind sees it, taking
+// the access rules from that kind's column.
+func skbView(name string, access func(skbField) Access) *Ctx {
+	c := &Ctx{Name: name, Size: 192}
+	for _, f := range skbFields {
+		c.Fields = append(c.Fields, CtxField{Name: f.name, Off: f.off, Size: f.size, Len: f.len, Packet: f.packet, Access: access(f)})
+	}
+	return c
+}

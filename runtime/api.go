@@ -29,21 +29,33 @@ func (r *Runtime) Map(name string) (*Map, error) {
 	return nil, fmt.Errorf("global %q is not a map made by bpf.map", name)
 }
 
-// Load loads the program into the kernel as type t (once; later calls
-// return the same program). The Runtime closes it.
-func (p *Program) Load(t ebpf.ProgramType) (*ebpf.Program, error) { return p.load(t) }
+// Load loads the program into the kernel (once; later calls return the
+// same program), checking that it was compiled for program type t. The
+// Runtime closes it.
+func (p *Program) Load(t ebpf.ProgramType) (*ebpf.Program, error) {
+	if t != p.comp.Kind.Program {
+		return nil, fmt.Errorf("%s was compiled as a %s, not as %v", p.comp.Spec.Name, p.comp.Kind.Name, t)
+	}
+	return p.load()
+}
 
 // Instructions returns the compiled instructions.
-func (p *Program) Instructions() asm.Instructions { return p.res.Insns }
+func (p *Program) Instructions() asm.Instructions { return p.comp.Spec.Instructions }
 
 // Slots returns the program's length in 8-byte instruction slots.
-func (p *Program) Slots() int { return p.res.Slots() }
+func (p *Program) Slots() int { return p.comp.Slots() }
 
 // Dump returns the program's disassembly, as bpf.dump prints it.
-func (p *Program) Dump() string { return p.dump() }
+func (p *Program) Dump() string { return p.comp.Dump() }
 
-// EBPF returns the kernel map.
-func (m *Map) EBPF() *ebpf.Map { return m.m }
+// EBPF returns the kernel map, creating it if the script has not used
+// it yet.
+func (m *Map) EBPF() *ebpf.Map {
+	if _, err := m.create(); err != nil {
+		return nil
+	}
+	return m.m
+}
 
 // Eval runs a Lua chunk in the script's state and returns its first
 // result, converted with tostring.

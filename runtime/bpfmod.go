@@ -1,9 +1,8 @@
 package runtime
 
 import (
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-	"github.com/luabpf/luabpf/internal/irgen"
+	"github.com/luabpf/luabpf/proto"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -23,7 +22,6 @@ func (r *Runtime) bpfModule() *lua.LTable {
 	for name, fn := range fns {
 		t.RawSetString(name, L.NewFunction(fn))
 	}
-	r.registerBuiltins(t, "", "ntoh", "hton")
 	for _, name := range []string{"tracepoint", "kprobe", "uprobe", "tracelog"} {
 		name := name
 		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
@@ -34,7 +32,7 @@ func (r *Runtime) bpfModule() *lua.LTable {
 	mt := L.NewTable()
 	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
 		fn := L.CheckFunction(2)
-		p, err := r.compile(fn, irgen.SocketFilter)
+		p, err := r.compile(fn, proto.SocketFilter)
 		if err != nil {
 			return r.raise(err)
 		}
@@ -47,7 +45,7 @@ func (r *Runtime) bpfModule() *lua.LTable {
 
 // programArg returns argument n as a program: a program object, or a
 // function compiled now as kind.
-func (r *Runtime) programArg(L *lua.LState, n int, kind irgen.ProgKind) *Program {
+func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind) *Program {
 	switch v := L.Get(n).(type) {
 	case *lua.LFunction:
 		p, err := r.compile(v, kind)
@@ -57,7 +55,15 @@ func (r *Runtime) programArg(L *lua.LState, n int, kind irgen.ProgKind) *Program
 		return p
 	case *lua.LUserData:
 		if p, ok := v.Value.(*Program); ok {
-			return p
+			if p.comp.Kind == kind {
+				return p
+			}
+			// bpf(fn) compiled it as another kind: compile it again.
+			q, err := r.compile(p.fn, kind)
+			if err != nil {
+				r.raise(err)
+			}
+			return q
 		}
 	}
 	L.ArgError(n, "expected a kernel function or a program made by bpf(fn)")
@@ -69,8 +75,8 @@ func (r *Runtime) programArg(L *lua.LState, n int, kind irgen.ProgKind) *Program
 // socket with descriptor fd).
 func (r *Runtime) socket(L *lua.LState) int {
 	target := L.Get(1)
-	p := r.programArg(L, 2, irgen.SocketFilter)
-	prog, err := p.load(ebpf.SocketFilter)
+	p := r.programArg(L, 2, proto.SocketFilter)
+	prog, err := p.load()
 	if err != nil {
 		return r.raise(err)
 	}
@@ -106,12 +112,12 @@ func (f closerFunc) Close() error { return f() }
 
 func (r *Runtime) dump(L *lua.LState) int {
 	p := checkProgram(L, 1)
-	r.opts.Stdout.Write([]byte(p.dump()))
+	r.opts.Stdout.Write([]byte(p.comp.Dump()))
 	return 0
 }
 
 func (r *Runtime) dumpString(L *lua.LState) int {
-	L.Push(lua.LString(checkProgram(L, 1).dump()))
+	L.Push(lua.LString(checkProgram(L, 1).comp.Dump()))
 	return 1
 }
 

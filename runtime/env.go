@@ -3,8 +3,8 @@ package runtime
 import (
 	"math"
 
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
-	"github.com/luabpf/luabpf/internal/irgen"
 	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -18,7 +18,7 @@ type env struct {
 
 func (e *env) Types() *ctype.Registry { return e.r.reg }
 
-func (e *env) Upvalue(name string) (irgen.Value, bool) {
+func (e *env) Upvalue(name string) (value.Value, bool) {
 	p := e.fn.Proto
 	for i, n := range p.DbgUpvalues {
 		if n == name && i < len(e.fn.Upvalues) {
@@ -28,7 +28,7 @@ func (e *env) Upvalue(name string) (irgen.Value, bool) {
 	return nil, false
 }
 
-func (e *env) Global(name string) (irgen.Value, bool) {
+func (e *env) Global(name string) (value.Value, bool) {
 	env := e.fn.Env
 	if env == nil {
 		env = e.r.L.G.Global
@@ -41,45 +41,45 @@ func (e *env) Global(name string) (irgen.Value, bool) {
 }
 
 // value converts a Lua value to a compile-time value.
-func (r *Runtime) value(v lua.LValue) irgen.Value {
+func (r *Runtime) value(v lua.LValue) value.Value {
 	switch v := v.(type) {
 	case *lua.LNilType:
-		return irgen.Nil{}
+		return value.Nil{}
 	case lua.LBool:
-		return irgen.Bool(v)
+		return value.Bool(v)
 	case lua.LNumber:
 		f := float64(v)
 		if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
-			return irgen.Int(int64(f))
+			return value.Int(int64(f))
 		}
-		return irgen.Float(f)
+		return value.Float(f)
 	case lua.LString:
-		return irgen.String(v)
+		return value.String(v)
 	case *lua.LTable:
 		return &luaTable{r: r, t: v}
 	case *lua.LFunction:
 		if name, ok := r.builtin[v]; ok {
-			return irgen.Builtin(name)
+			return value.Builtin(name)
 		}
-		return irgen.Opaque("a Lua function")
+		return value.Opaque("a Lua function")
 	case *lua.LUserData:
 		switch u := v.Value.(type) {
 		case *Map:
-			return u.compiled()
+			return u.desc
 		case *Program:
-			return irgen.Opaque("a compiled BPF program")
+			return value.Opaque("a compiled BPF program")
 		}
 		if t, ok := ffi.CTypeOf(v); ok {
-			return irgen.CType{T: t}
+			return value.CType{T: t}
 		}
 		if c, ok := ffi.CDataOf(v); ok && c.Type.IsInteger() {
 			if n, ok := cdataInt(c); ok {
-				return irgen.Int(n)
+				return value.Int(n)
 			}
 		}
-		return irgen.Opaque("a userdata value")
+		return value.Opaque("a userdata value")
 	}
-	return irgen.Opaque("a " + v.Type().String())
+	return value.Opaque("a " + v.Type().String())
 }
 
 // cdataInt reads an integer cdata.
@@ -106,15 +106,15 @@ type luaTable struct {
 
 func (t *luaTable) Describe() string { return "a table" }
 
-// Get implements irgen.Table.
-func (t *luaTable) Get(k irgen.Value) (irgen.Value, bool) {
+// Get implements value.Table.
+func (t *luaTable) Get(k value.Value) (value.Value, bool) {
 	var key lua.LValue
 	switch k := k.(type) {
-	case irgen.String:
+	case value.String:
 		key = lua.LString(k)
-	case irgen.Int:
+	case value.Int:
 		key = lua.LNumber(k)
-	case irgen.Bool:
+	case value.Bool:
 		key = lua.LBool(k)
 	default:
 		return nil, false
@@ -126,7 +126,7 @@ func (t *luaTable) Get(k irgen.Value) (irgen.Value, bool) {
 	return t.r.value(v), true
 }
 
-// Keys implements irgen.Table.
+// Keys implements value.Table.
 func (t *luaTable) Keys() []string {
 	var out []string
 	t.t.ForEach(func(k, _ lua.LValue) {

@@ -24,8 +24,8 @@ func (r *Runtime) openLibs() {
 			return 1
 		}))
 	}
-	bpf := r.bpfModule()
-	r.preload("bpf", bpf)
+	r.bpf = r.bpfModule()
+	r.preload("bpf", r.bpf)
 	r.preload("syscall", r.syscallModule())
 }
 

@@ -4,70 +4,68 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/cilium/ebpf"
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
-	"github.com/luabpf/luabpf/internal/ir"
-	"github.com/luabpf/luabpf/internal/irgen"
+	"github.com/luabpf/luabpf/proto"
 	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// mapTypes are the map types bpf.map accepts, by the names the original
-// toolkit (and the kernel, lower-cased, without BPF_MAP_TYPE_) use.
-var mapTypes = map[string]ebpf.MapType{
-	"hash":             ebpf.Hash,
-	"array":            ebpf.Array,
-	"percpu_hash":      ebpf.PerCPUHash,
-	"percpu_array":     ebpf.PerCPUArray,
-	"lru_hash":         ebpf.LRUHash,
-	"lru_percpu_hash":  ebpf.LRUCPUHash,
-	"perf_event_array": ebpf.PerfEventArray,
-	"stack_trace":      ebpf.StackTrace,
-}
-
-// Map is a BPF map created by bpf.map.
+// Map is a BPF map made by bpf.map: its description, which compiled
+// programs refer to by name, and the kernel object once created.
 type Map struct {
-	r        *Runtime
-	m        *ebpf.Map
-	typ      ebpf.MapType
-	typeName string
-	key, val *ctype.Type
-	max      int
-	ref      *ir.MapRef
-	ud       *lua.LUserData
+	r    *Runtime
+	desc *value.Map
+	m    *ebpf.Map
+	ud   *lua.LUserData
 }
 
-// Close releases the map.
-func (m *Map) Close() error { return m.m.Close() }
+// Close releases the kernel map, if it was created.
+func (m *Map) Close() error {
+	if m.m == nil {
+		return nil
+	}
+	return m.m.Close()
+}
 
 // percpu reports whether lookups return one value per CPU.
-func (m *Map) percpu() bool {
-	switch m.typ {
-	case ebpf.PerCPUHash, ebpf.PerCPUArray, ebpf.LRUCPUHash:
-		return true
+func (m *Map) percpu() bool { return m.desc.Type.PerCPU }
+
+// create makes the kernel map, once.
+func (m *Map) create() (*ebpf.Map, error) {
+	if m.m != nil {
+		return m.m, nil
 	}
-	return false
+	em, err := ebpf.NewMap(m.desc.Spec())
+	if err != nil {
+		hint := ""
+		if errors.Is(err, os.ErrPermission) {
+			hint = " (creating BPF maps needs root, or CAP_BPF)"
+		}
+		return nil, fmt.Errorf("create %s map: %w%s", m.desc.Type.Name, err, hint)
+	}
+	m.m = em
+	return em, nil
 }
 
-// compiled is the map as kernel code sees it.
-func (m *Map) compiled() *irgen.Map {
-	return &irgen.Map{Ref: m.ref, Key: m.key, Val: m.val, MaxEntries: m.max}
+// kernelMap returns the kernel object of the map a program refers to.
+func (r *Runtime) kernelMap(d *value.Map) (*ebpf.Map, error) {
+	m := r.maps[d.Name]
+	if m == nil || m.desc != d {
+		return nil, fmt.Errorf("program refers to map %s, which this script did not make", d.Name)
+	}
+	return m.create()
 }
 
 // newMap implements bpf.map(type, max_entries, key_ctype, val_ctype).
 func (r *Runtime) newMap(L *lua.LState) int {
 	name := strings.ToLower(L.CheckString(1))
-	typ, ok := mapTypes[name]
+	typ, ok := proto.MapTypeOf(name)
 	if !ok {
-		var names []string
-		for n := range mapTypes {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		L.ArgError(1, fmt.Sprintf("unknown map type %q (known: %s)", name, strings.Join(names, ", ")))
+		L.ArgError(1, fmt.Sprintf("unknown map type %q (known: %s)", name, strings.Join(proto.MapTypeNames(), ", ")))
 	}
 	max := L.OptInt(2, 4096)
 	key, val := r.reg.MustParse("uint32_t"), r.reg.MustParse("uint32_t")
@@ -82,27 +80,24 @@ func (r *Runtime) newMap(L *lua.LState) int {
 			L.ArgError(4, err.Error())
 		}
 	}
-	if typ == ebpf.StackTrace {
-		key = r.reg.MustParse("int32_t")
-		val = r.reg.MustParse("uint64_t [127]")
+	if typ.Key != "" {
+		key = r.reg.MustParse(typ.Key)
+	}
+	if typ.Value != "" {
+		val = r.reg.MustParse(typ.Value)
 	}
 	if key.Size <= 0 || val.Size <= 0 {
 		L.ArgError(3, "map keys and values need a complete type with a size")
 	}
-	spec := &ebpf.MapSpec{Type: typ, KeySize: uint32(key.Size), ValueSize: uint32(val.Size), MaxEntries: uint32(max)}
-	em, err := ebpf.NewMap(spec)
-	if err != nil {
-		// Raised rather than returned as nil, err: a script that goes on
-		// without its map only fails later, far from the cause.
-		hint := ""
-		if errors.Is(err, os.ErrPermission) {
-			hint = " (creating BPF maps needs root, or CAP_BPF)"
-		}
-		L.RaiseError("create %s map: %v%s", name, err, hint)
-	}
 	r.nextMap++
-	m := &Map{r: r, m: em, typ: typ, typeName: name, key: key, val: val, max: max}
-	m.ref = &ir.MapRef{Name: fmt.Sprintf("map%d", r.nextMap), MapType: name, KeySize: key.Size, ValueSize: val.Size, Handle: m}
+	d := &value.Map{Name: fmt.Sprintf("map%d", r.nextMap), Type: typ, Key: key, Value: val, MaxEntries: max}
+	m := &Map{r: r, desc: d}
+	// Created now, so a failure is raised at the bpf.map call: a script
+	// that goes on without its map only fails later, far from the cause.
+	if _, err := m.create(); err != nil {
+		L.RaiseError("%v", err)
+	}
+	r.maps[d.Name] = m
 	r.track(m)
 	ud := L.NewUserData()
 	ud.Value = m
@@ -122,12 +117,12 @@ func (r *Runtime) mapMeta() *lua.LTable {
 	mt.RawSetString("__index", L.NewFunction(r.mapIndex))
 	mt.RawSetString("__newindex", L.NewFunction(r.mapNewIndex))
 	mt.RawSetString("__len", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LNumber(checkMap(L, 1).max))
+		L.Push(lua.LNumber(checkMap(L, 1).desc.MaxEntries))
 		return 1
 	}))
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		m := checkMap(L, 1)
-		L.Push(lua.LString(fmt.Sprintf("bpf map<%s, %s -> %s, %d entries>", m.typeName, m.key, m.val, m.max)))
+		d := checkMap(L, 1).desc
+		L.Push(lua.LString(fmt.Sprintf("bpf map<%s, %s -> %s, %d entries>", d.Type.Name, d.Key, d.Value, d.MaxEntries)))
 		return 1
 	}))
 	L.SetField(L.Get(lua.RegistryIndex), "luabpf.map", mt)
@@ -154,7 +149,7 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 			L.Push(L.NewFunction(r.mapPairs))
 			return 1
 		case "max_entries":
-			L.Push(lua.LNumber(m.max))
+			L.Push(lua.LNumber(m.desc.MaxEntries))
 			return 1
 		case "reader":
 			L.Push(L.NewFunction(func(L *lua.LState) int {
@@ -163,7 +158,7 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 			}))
 			return 1
 		}
-		if !isCharArray(m.key) {
+		if !isCharArray(m.desc.Key) {
 			L.Push(lua.LNil)
 			return 1
 		}
@@ -188,8 +183,8 @@ func isCharArray(t *ctype.Type) bool {
 
 // keyBytes converts a Lua value to the map's key bytes.
 func (r *Runtime) keyBytes(L *lua.LState, m *Map, k lua.LValue) ([]byte, error) {
-	b := make([]byte, m.key.Size)
-	if err := r.ffi.FromLua(L, m.key, k, b); err != nil {
+	b := make([]byte, m.desc.Key.Size)
+	if err := r.ffi.FromLua(L, m.desc.Key, k, b); err != nil {
 		return nil, fmt.Errorf("bad map key: %w", err)
 	}
 	return b, nil
@@ -205,14 +200,14 @@ func (m *Map) lookup(key []byte) ([][]byte, error) {
 		}
 		vals := make([][]byte, n)
 		for i := range vals {
-			vals[i] = make([]byte, m.val.Size)
+			vals[i] = make([]byte, m.desc.Value.Size)
 		}
 		if err := m.m.Lookup(key, vals); err != nil {
 			return nil, err
 		}
 		return vals, nil
 	}
-	val := make([]byte, m.val.Size)
+	val := make([]byte, m.desc.Value.Size)
 	if err := m.m.Lookup(key, val); err != nil {
 		return nil, err
 	}
@@ -225,11 +220,11 @@ func (m *Map) lookup(key []byte) ([][]byte, error) {
 func (r *Runtime) valueOut(L *lua.LState, m *Map, vals [][]byte, box bool) lua.LValue {
 	one := func(b []byte) lua.LValue {
 		if box {
-			ud := r.ffi.NewCData(L, m.val)
+			ud := r.ffi.NewCData(L, m.desc.Value)
 			copy(ud.Value.(*ffi.CData).Mem, b)
 			return ud
 		}
-		return r.ffi.ToLua(L, m.val, b)
+		return r.ffi.ToLua(L, m.desc.Value, b)
 	}
 	if !m.percpu() {
 		return one(vals[0])
@@ -265,8 +260,8 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 // a table with one per CPU.
 func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error {
 	conv := func(v lua.LValue) ([]byte, error) {
-		b := make([]byte, m.val.Size)
-		return b, r.ffi.FromLua(L, m.val, v, b)
+		b := make([]byte, m.desc.Value.Size)
+		return b, r.ffi.FromLua(L, m.desc.Value, v, b)
 	}
 	if !m.percpu() {
 		b, err := conv(v)
@@ -304,7 +299,7 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 		}
 	}
 	for {
-		next := make([]byte, m.key.Size)
+		next := make([]byte, m.desc.Key.Size)
 		var err error
 		if cur == nil {
 			err = m.m.NextKey(nil, next)
@@ -320,7 +315,7 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 			cur = next // deleted since: move on
 			continue
 		}
-		L.Push(r.ffi.ToLua(L, m.key, next))
+		L.Push(r.ffi.ToLua(L, m.desc.Key, next))
 		L.Push(r.valueOut(L, m, vals, false))
 		return 2
 	}

@@ -8,11 +8,9 @@ import (
 	"strings"
 
 	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/asm"
-	"github.com/luabpf/luabpf/internal/disasm"
-	"github.com/luabpf/luabpf/internal/irgen"
-	"github.com/luabpf/luabpf/internal/pipeline"
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/internal/source"
+	"github.com/luabpf/luabpf/proto"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -21,9 +19,7 @@ import (
 type Program struct {
 	r    *Runtime
 	fn   *lua.LFunction
-	kind irgen.ProgKind
-	res  *pipeline.Result
-	file *source.File
+	comp *value.Program
 	prog *ebpf.Program
 }
 
@@ -36,7 +32,7 @@ func (p *Program) Close() error {
 }
 
 // compile compiles fn as a program of the given kind.
-func (r *Runtime) compile(fn *lua.LFunction, kind irgen.ProgKind) (*Program, error) {
+func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind) (*Program, error) {
 	if fn.IsG {
 		return nil, errors.New("bpf() needs a Lua function, not a Go builtin")
 	}
@@ -45,38 +41,49 @@ func (r *Runtime) compile(fn *lua.LFunction, kind irgen.ProgKind) (*Program, err
 	if file == nil {
 		return nil, fmt.Errorf("kernel functions must be written in the script itself; %s:%d is not in a file luabpf parsed", p.SourceName, p.LineDefined)
 	}
-	f, err := pipeline.ResolveIn(file, p.LineDefined, p.LastLineDefined)
+	opts := &value.CompileOptions{Kind: kind, Env: &env{r: r, fn: fn}}
+	var dumps []func(string)
+	if r.opts.Dump != nil {
+		// The function's name is known once it is compiled.
+		opts.Dump = func(stage, text string) {
+			dumps = append(dumps, func(name string) { r.opts.Dump(name, stage, text) })
+		}
+	}
+	comp, err := file.Compile(p.LineDefined, p.LastLineDefined, opts)
 	if err != nil {
 		return nil, err
 	}
-	opts := &pipeline.Options{Kind: kind, Env: &env{r: r, fn: fn}}
+	prog := &Program{r: r, fn: fn, comp: comp}
 	if r.opts.Dump != nil {
-		opts.Dump = func(stage, text string) { r.opts.Dump(f.Name, stage, text) }
-	}
-	res, err := pipeline.Compile(f, opts)
-	if err != nil {
-		return nil, err
-	}
-	prog := &Program{r: r, fn: fn, kind: kind, res: res, file: file.Src}
-	if r.opts.Dump != nil {
-		r.opts.Dump(f.Name, "asm", prog.dump())
+		for _, d := range dumps {
+			d(comp.Name)
+		}
+		r.opts.Dump(comp.Name, "asm", comp.Dump())
 	}
 	return prog, nil
 }
 
-// load loads the program into the kernel as type t, once.
-func (p *Program) load(t ebpf.ProgramType) (*ebpf.Program, error) {
+// load loads the program into the kernel, once, binding its map
+// references to the script's maps.
+func (p *Program) load() (*ebpf.Program, error) { return p.loadAs(p.comp.Kind.Program) }
+
+// loadAs is load with the program type given: tests load programs as a
+// type they were not compiled for to see the verifier reject them.
+func (p *Program) loadAs(t ebpf.ProgramType) (*ebpf.Program, error) {
 	if p.prog != nil {
 		return p.prog, nil
 	}
-	insns := append(asm.Instructions(nil), p.res.Insns...)
-	for _, ref := range p.res.Maps {
-		m := ref.Handle.(*Map)
-		if err := insns.AssociateMap(ref.Name, m.m); err != nil {
-			return nil, fmt.Errorf("bind map %s: %w", ref.Name, err)
+	spec := p.comp.Spec.Copy()
+	spec.Type = t
+	for _, d := range p.comp.Maps {
+		m, err := p.r.kernelMap(d)
+		if err != nil {
+			return nil, err
+		}
+		if err := spec.Instructions.AssociateMap(d.Name, m); err != nil {
+			return nil, fmt.Errorf("bind map %s: %w", d.Name, err)
 		}
 	}
-	spec := &ebpf.ProgramSpec{Name: progName(p.res.Name), Type: t, Instructions: insns, License: "GPL"}
 	prog, err := ebpf.NewProgramWithOptions(spec, ebpf.ProgramOptions{LogLevel: ebpf.LogLevelBranch})
 	if err != nil {
 		return nil, p.verifierError(err)
@@ -86,22 +93,6 @@ func (p *Program) load(t ebpf.ProgramType) (*ebpf.Program, error) {
 	return prog, nil
 }
 
-// progName makes a kernel-acceptable program name (up to 15 characters of
-// [A-Za-z0-9_.]).
-func progName(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') {
-			b.WriteRune(c)
-		}
-	}
-	out := b.String()
-	if len(out) > 15 {
-		out = out[:15]
-	}
-	return out
-}
-
 var insnLine = regexp.MustCompile(`^(\d+): \(`)
 
 // verifierError turns a load failure into an error at the Lua line of the
@@ -109,7 +100,7 @@ var insnLine = regexp.MustCompile(`^(\d+): \(`)
 func (p *Program) verifierError(err error) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
-		return fmt.Errorf("load %s: %w", p.res.Name, err)
+		return fmt.Errorf("load %s: %w", p.comp.Spec.Name, err)
 	}
 	idx := -1
 	for i := len(ve.Log) - 1; i >= 0 && idx < 0; i-- {
@@ -118,20 +109,18 @@ func (p *Program) verifierError(err error) error {
 		}
 	}
 	reason := lastMeaningful(ve.Log)
-	line := 0
-	if idx >= 0 {
-		line = p.res.LineAt(idx)
-	}
-	if line == 0 {
-		line = p.fn.Proto.LineDefined
+	pos := source.Pos{File: p.fn.Proto.SourceName, Line: p.fn.Proto.LineDefined}
+	text := ""
+	if l := p.comp.Line(idx); l != nil {
+		pos, text = l.Pos, l.Text
 	}
 	msg := fmt.Sprintf("the kernel verifier rejected this code (instruction %d): %s", idx, reason)
 	if !p.r.opts.VerifierLog {
 		msg += " (run with LUABPF_VERIFIER_LOG=1 for the whole log)"
 	}
-	e := source.Errorf(p.file, line, "%s", msg)
+	e := &source.CompileError{Pos: pos, Msg: msg, Line: text}
 	if p.r.opts.VerifierLog {
-		e.Extra = "verifier log:\n" + strings.Join(ve.Log, "\n") + "\nprogram:\n" + p.dump()
+		e.Extra = "verifier log:\n" + strings.Join(ve.Log, "\n") + "\nprogram:\n" + p.comp.Dump()
 	}
 	return e
 }
@@ -150,20 +139,6 @@ func lastMeaningful(log []string) string {
 	return "no reason given"
 }
 
-// dump renders the program as bpf.dump prints it, with the Lua line of
-// each instruction where it changes.
-func (p *Program) dump() string {
-	last := -1
-	return disasm.Format(p.res.Insns, &disasm.Options{Lines: func(i int) string {
-		l := p.res.Lines[i]
-		if l == last || l == 0 {
-			return ""
-		}
-		last = l
-		return fmt.Sprintf("%s:%d", p.file.Name, l)
-	}})
-}
-
 // programMeta is the metatable of program userdata: prog.pc is the length
 // in instruction slots, as in the original.
 func (r *Runtime) programMeta() *lua.LTable {
@@ -176,9 +151,9 @@ func (r *Runtime) programMeta() *lua.LTable {
 		p := checkProgram(L, 1)
 		switch L.CheckString(2) {
 		case "pc":
-			L.Push(lua.LNumber(p.res.Slots()))
+			L.Push(lua.LNumber(p.comp.Slots()))
 		case "name":
-			L.Push(lua.LString(p.res.Name))
+			L.Push(lua.LString(p.comp.Spec.Name))
 		case "fd":
 			if p.prog == nil {
 				L.Push(lua.LNil)
@@ -192,7 +167,7 @@ func (r *Runtime) programMeta() *lua.LTable {
 	}))
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		p := checkProgram(L, 1)
-		L.Push(lua.LString(fmt.Sprintf("bpf program<%s, %d instructions>", p.res.Name, p.res.Slots())))
+		L.Push(lua.LString(fmt.Sprintf("bpf program<%s, %d instructions>", p.comp.Spec.Name, p.comp.Slots())))
 		return 1
 	}))
 	L.SetField(L.Get(lua.RegistryIndex), "luabpf.program", mt)

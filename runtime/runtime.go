@@ -8,8 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
-	"github.com/luabpf/luabpf/internal/frontend"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
@@ -26,7 +26,15 @@ type Options struct {
 	// Dump, when set, receives the compiler's stage dumps for each kernel
 	// function ("ir", "pass:NAME", "regalloc", "asm").
 	Dump func(function, stage, text string)
+	// Compiler compiles the script's kernel functions; compile.Compiler{}
+	// is luabpf's. The runtime reaches the compiler only through this
+	// interface.
+	Compiler value.Compiler
 }
+
+// defaultCompiler is used when Options.Compiler is nil; the package's
+// tests set it.
+var defaultCompiler value.Compiler
 
 // Runtime is one script's VM and the kernel objects it created.
 type Runtime struct {
@@ -34,19 +42,24 @@ type Runtime struct {
 	opts    Options
 	ffi     *ffi.Module
 	reg     *ctype.Registry
-	files   map[string]*frontend.File // parsed scripts by chunk name
+	files   map[string]value.Script // parsed scripts by chunk name
+	maps    map[string]*Map         // maps by the name programs use
 	closers []io.Closer
 	builtin map[*lua.LFunction]string
 	nextMap int
 	ctx     context.Context
+	bpf     *lua.LTable // the bpf module
 }
 
 // New returns a Runtime with the standard Lua libraries and luabpf's
 // modules loaded.
 func New(opts *Options) *Runtime {
-	r := &Runtime{files: map[string]*frontend.File{}, builtin: map[*lua.LFunction]string{}, ctx: context.Background()}
+	r := &Runtime{files: map[string]value.Script{}, maps: map[string]*Map{}, builtin: map[*lua.LFunction]string{}, ctx: context.Background()}
 	if opts != nil {
 		r.opts = *opts
+	}
+	if r.opts.Compiler == nil {
+		r.opts.Compiler = defaultCompiler
 	}
 	if r.opts.Stdout == nil {
 		r.opts.Stdout = os.Stdout
@@ -57,21 +70,36 @@ func New(opts *Options) *Runtime {
 	r.L = lua.NewState()
 	r.reg = ctype.NewRegistry(ctype.HostArch())
 	r.ffi = ffi.Open(r.L, r.reg)
-	r.registerBuiltins(r.ffi.Table(), "ffi.", "new", "cast", "copy", "sizeof", "fill", "typeof")
-	if bit, ok := r.L.GetGlobal("bit").(*lua.LTable); ok {
-		r.registerBuiltins(bit, "bit.", "band", "bor", "bxor", "lshift", "rshift", "arshift", "bnot", "bswap")
-	}
 	r.openLibs()
+	r.registerBuiltins(map[string]*lua.LTable{
+		"ffi":  r.ffi.Table(),
+		"bit":  tableOf(r.L.GetGlobal("bit")),
+		"math": tableOf(r.L.GetGlobal("math")),
+		"bpf":  r.bpf,
+	})
 	return r
 }
 
-// registerBuiltins records the module functions the compiler implements,
-// so kernel code that reaches them through an upvalue (local ffi =
-// require('ffi')) compiles them.
-func (r *Runtime) registerBuiltins(t *lua.LTable, prefix string, names ...string) {
-	for _, n := range names {
-		if fn, ok := t.RawGetString(n).(*lua.LFunction); ok {
-			r.builtin[fn] = prefix + n
+func tableOf(v lua.LValue) *lua.LTable {
+	t, _ := v.(*lua.LTable)
+	return t
+}
+
+// registerBuiltins records which userspace functions stand for builtins
+// the compiler implements ("ffi.new", "bpf.ntoh"), so kernel code that
+// reaches one through an upvalue (local ffi = require('ffi')) compiles
+// it.
+func (r *Runtime) registerBuiltins(modules map[string]*lua.LTable) {
+	if r.opts.Compiler == nil {
+		return
+	}
+	for user, name := range r.opts.Compiler.Builtins() {
+		mod, fn, ok := strings.Cut(user, ".")
+		if !ok || modules[mod] == nil {
+			continue
+		}
+		if f, ok := modules[mod].RawGetString(fn).(*lua.LFunction); ok {
+			r.builtin[f] = name
 		}
 	}
 }
@@ -114,7 +142,10 @@ func (r *Runtime) Run(ctx context.Context, path string, args []string) error {
 // RunString runs text as the script named name.
 func (r *Runtime) RunString(ctx context.Context, name, text string, args []string) error {
 	r.ctx = ctx
-	file, err := frontend.ParseFile(name, text)
+	if r.opts.Compiler == nil {
+		return errors.New("luabpf runtime: no compiler configured (Options.Compiler)")
+	}
+	file, err := r.opts.Compiler.Parse(name, text)
 	if err != nil {
 		return err
 	}
@@ -125,7 +156,7 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 		argt.RawSetInt(i+1, lua.LString(a))
 	}
 	r.L.SetGlobal("arg", argt)
-	fn, err := r.L.Load(strings.NewReader(frontend.BlankShebang(text)), name)
+	fn, err := r.L.Load(strings.NewReader(file.Text()), name)
 	if err != nil {
 		return err
 	}

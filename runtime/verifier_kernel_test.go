@@ -31,7 +31,7 @@ func TestVerifierRejectionNamesLuaLine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = p.Load(ebpf.XDP)
+		_, err = p.loadAs(ebpf.XDP)
 		var ce *source.CompileError
 		if !errors.As(err, &ce) {
 			t.Fatalf("load error %v is not a CompileError", err)

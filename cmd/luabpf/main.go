@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/cilium/ebpf/rlimit"
+	"github.com/luabpf/luabpf/compile"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/runtime"
 )
@@ -91,7 +92,7 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	opts := &runtime.Options{Stdout: stdout, Stderr: stderr, VerifierLog: *verifierLog}
+	opts := &runtime.Options{Stdout: stdout, Stderr: stderr, VerifierLog: *verifierLog, Compiler: compile.Compiler{}}
 	if len(stages) > 0 {
 		opts.Dump = func(fn, stage, text string) {
 			if stages[stageKind(stage)] {

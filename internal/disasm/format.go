@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/internal/source"
 )
 
 // Options tune the rendering. A nil *Options means defaults.
@@ -103,4 +104,29 @@ func placeholder(ins asm.Instruction) refField {
 		}
 	}
 	return resolved
+}
+
+// Slots returns the length of insns in 8-byte instruction slots, the
+// kernel's instruction numbering.
+func Slots(insns asm.Instructions) int {
+	n := 0
+	for _, ins := range insns {
+		n += int(ins.Width())
+	}
+	return n
+}
+
+// Program renders a compiled program as bpf.dump prints it: Format with
+// the Lua file:line of each instruction (its *source.Line) where the line
+// changes.
+func Program(insns asm.Instructions) string {
+	last := source.Pos{}
+	return Format(insns, &Options{Lines: func(i int) string {
+		l, ok := insns[i].Source().(*source.Line)
+		if !ok || l.Pos == last {
+			return ""
+		}
+		last = l.Pos
+		return l.Pos.String()
+	}})
 }

@@ -34,20 +34,26 @@ func (e *emitter) condJump(c *ir.Value, neg bool, off int16) asm.Instruction {
 	return ins
 }
 
-// jumpTo emits ins (a jump) with its target to be resolved.
+// jumpTo emits ins, a jump, to block t: its target is t's label, its
+// offset the placeholder cilium/ebpf resolves.
 func (e *emitter) jumpTo(ins asm.Instruction, t *ir.Block) {
-	e.jumps = append(e.jumps, jump{at: len(e.insns), target: t})
-	e.add(ins)
+	ins.Offset = -1
+	e.add(ins.WithReference(e.label(t)))
+}
+
+// goTo emits an unconditional jump to t.
+func (e *emitter) goTo(t *ir.Block) {
+	e.jumpTo(asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}, t)
 }
 
 // terminator ends block b; next is the block laid out after it.
-func (e *emitter) terminator(b *ir.Block, next *ir.Block, bodies map[*ir.Block][]asm.Instruction) {
+func (e *emitter) terminator(b *ir.Block, next *ir.Block, bodies map[*ir.Block]asm.Instructions) {
 	switch b.Kind {
 	case ir.BlockRet:
 		e.add(asm.Return())
 	case ir.BlockPlain:
 		if t := target(b.Succs[0], bodies); t != next {
-			e.jumpTo(asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}, t)
+			e.goTo(t)
 		}
 	case ir.BlockIf:
 		t, f := target(b.Succs[0], bodies), target(b.Succs[1], bodies)
@@ -62,7 +68,7 @@ func (e *emitter) terminator(b *ir.Block, next *ir.Block, bodies map[*ir.Block][
 			}
 			e.jumpTo(ins, t)
 			if f != next {
-				e.jumpTo(asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}, f)
+				e.goTo(f)
 			}
 			return
 		}
@@ -72,7 +78,7 @@ func (e *emitter) terminator(b *ir.Block, next *ir.Block, bodies map[*ir.Block][
 		}
 		e.jumpTo(e.condJump(c, false, 0), t)
 		if f != next {
-			e.jumpTo(asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}, f)
+			e.goTo(f)
 		}
 	}
 }

@@ -5,101 +5,103 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/internal/source"
 )
 
 // Program is an emitted function.
 type Program struct {
+	// Insns are the instructions. Instruction 0 carries the function's
+	// name as its symbol; jumps name the label of their target and carry
+	// the placeholder offset -1, which cilium/ebpf resolves when it
+	// marshals the program; every instruction's Source is the
+	// *source.Line it came from (nil for none).
 	Insns asm.Instructions
-	// Lines gives, for each instruction (by index in Insns), the Lua line
-	// it came from, or 0.
-	Lines []int
 	// StackSize is the frame size in bytes.
 	StackSize int
 }
 
-// LineAt returns the Lua line of the instruction at slot (the kernel's
-// instruction numbering, where ld_imm64 takes two slots), or 0.
-func (p *Program) LineAt(slot int) int {
-	pos := 0
-	for i, ins := range p.Insns {
-		w := int(ins.Width())
-		if slot >= pos && slot < pos+w {
-			return p.Lines[i]
-		}
-		pos += w
-	}
-	return 0
-}
-
-// Slots returns the program's length in 8-byte instruction slots.
-func (p *Program) Slots() int {
-	n := 0
-	for _, ins := range p.Insns {
-		n += int(ins.Width())
-	}
-	return n
-}
-
-// jump is a jump instruction waiting for its target's position.
-type jump struct {
-	at     int // index in insns
-	target *ir.Block
-}
+// maxJump is the farthest a jump's 16-bit offset reaches, in slots.
+const maxJump = 1<<15 - 1
 
 type emitter struct {
 	f      *ir.Func
+	src    *source.File
+	lines  map[int]*source.Line
 	insns  asm.Instructions
-	lines  []int
-	jumps  []jump
 	line   int
-	body   map[*ir.Block][2]int // instruction range of each block's values
-	start  map[*ir.Block]int    // index of each placed block's first instruction
+	labels map[*ir.Block]string // jump targets
 	err    error
-	layout []*ir.Block
 }
 
-// Emit turns f, after register allocation, into instructions.
-func Emit(f *ir.Func) (*Program, error) {
+// Emit turns f, after register allocation, into instructions. src is
+// the Lua file f was compiled from; it gives each instruction its line.
+func Emit(f *ir.Func, src *source.File) (*Program, error) {
 	size, err := layoutFrame(f)
 	if err != nil {
 		return nil, err
 	}
-	e := &emitter{f: f, body: map[*ir.Block][2]int{}, start: map[*ir.Block]int{}}
-	bodies := map[*ir.Block][]asm.Instruction{}
-	bodyLines := map[*ir.Block][]int{}
+	e := &emitter{f: f, src: src, lines: map[int]*source.Line{}, labels: map[*ir.Block]string{}}
+	bodies := map[*ir.Block]asm.Instructions{}
 	for _, b := range f.Blocks {
-		e.insns, e.lines = nil, nil
+		e.insns = nil
 		for _, v := range b.Values {
 			e.line = v.Line
 			e.value(v)
 		}
-		bodies[b], bodyLines[b] = e.insns, e.lines
+		bodies[b] = e.insns
 	}
 	if e.err != nil {
 		return nil, e.err
 	}
-	e.layout = e.order(bodies)
-	e.insns, e.lines = nil, nil
-	for i, b := range e.layout {
-		e.start[b] = len(e.insns)
+	layout := order(f, bodies)
+	e.insns = nil
+	starts := make([]int, len(layout))
+	for i, b := range layout {
+		starts[i] = len(e.insns)
 		e.insns = append(e.insns, bodies[b]...)
-		e.lines = append(e.lines, bodyLines[b]...)
 		var next *ir.Block
-		if i+1 < len(e.layout) {
-			next = e.layout[i+1]
+		if i+1 < len(layout) {
+			next = layout[i+1]
 		}
 		e.line = b.Line
 		e.terminator(b, next, bodies)
 	}
-	if err := e.resolve(bodies); err != nil {
+	if e.err != nil {
+		return nil, e.err
+	}
+	for i, b := range layout {
+		if l, ok := e.labels[b]; ok {
+			e.insns[starts[i]] = e.insns[starts[i]].WithSymbol(l)
+		}
+	}
+	if len(e.insns) > 0 {
+		if s := e.insns[0].Symbol(); s != "" {
+			e.retarget(s, f.Name)
+		}
+		e.insns[0] = e.insns[0].WithSymbol(f.Name)
+	}
+	if err := checkJumps(f.Name, e.insns); err != nil {
 		return nil, err
 	}
-	return &Program{Insns: e.insns, Lines: e.lines, StackSize: size}, e.err
+	return &Program{Insns: e.insns, StackSize: size}, nil
 }
 
+// add appends ins with the current Lua line as its source.
 func (e *emitter) add(ins asm.Instruction) {
-	e.insns = append(e.insns, ins)
-	e.lines = append(e.lines, e.line)
+	e.insns = append(e.insns, ins.WithSource(e.lineInfo(e.line)))
+}
+
+// lineInfo returns the shared *source.Line of Lua line n, or nil.
+func (e *emitter) lineInfo(n int) *source.Line {
+	if n <= 0 || e.src == nil {
+		return nil
+	}
+	l, ok := e.lines[n]
+	if !ok {
+		l = &source.Line{Pos: e.src.Pos(n), Text: e.src.Line(n)}
+		e.lines[n] = l
+	}
+	return l
 }
 
 func (e *emitter) fail(format string, args ...any) {
@@ -108,14 +110,58 @@ func (e *emitter) fail(format string, args ...any) {
 	}
 }
 
+// label returns the symbol of block b's first instruction, which jumps to
+// b name.
+func (e *emitter) label(b *ir.Block) string {
+	l, ok := e.labels[b]
+	if !ok {
+		l = fmt.Sprintf("%s.%v", e.f.Name, b)
+		e.labels[b] = l
+	}
+	return l
+}
+
+// retarget makes jumps to label old name new instead: the entry's label
+// gives way to the function's symbol.
+func (e *emitter) retarget(old, new string) {
+	for i := range e.insns {
+		if e.insns[i].Reference() == old {
+			e.insns[i] = e.insns[i].WithReference(new)
+		}
+	}
+}
+
+// checkJumps reports a jump whose target lies beyond the reach of its
+// 16-bit offset, which cilium/ebpf would silently truncate.
+func checkJumps(name string, insns asm.Instructions) error {
+	pos := map[string]int{}
+	slot := 0
+	for _, ins := range insns {
+		if s := ins.Symbol(); s != "" {
+			pos[s] = slot
+		}
+		slot += int(ins.Width())
+	}
+	slot = 0
+	for _, ins := range insns {
+		if t, ok := pos[ins.Reference()]; ok && ins.OpCode.Class().IsJump() {
+			if off := t - slot - 1; off < -maxJump-1 || off > maxJump {
+				return fmt.Errorf("emit %s: program too long for a jump (%d slots)", name, off)
+			}
+		}
+		slot += int(ins.Width())
+	}
+	return nil
+}
+
 // forwarder reports whether b emits nothing and just continues to its
 // single successor.
-func forwarder(b *ir.Block, bodies map[*ir.Block][]asm.Instruction) bool {
+func forwarder(b *ir.Block, bodies map[*ir.Block]asm.Instructions) bool {
 	return b.Kind == ir.BlockPlain && len(bodies[b]) == 0 && b.Succs[0] != b
 }
 
 // target follows forwarders from b to the block that really runs next.
-func target(b *ir.Block, bodies map[*ir.Block][]asm.Instruction) *ir.Block {
+func target(b *ir.Block, bodies map[*ir.Block]asm.Instructions) *ir.Block {
 	for i := 0; i < 64 && forwarder(b, bodies); i++ {
 		b = b.Succs[0]
 	}
@@ -125,14 +171,12 @@ func target(b *ir.Block, bodies map[*ir.Block][]asm.Instruction) *ir.Block {
 // order lays the blocks out: entry first, then each block's preferred
 // successor (the false edge of an If, so the jump is taken on the
 // condition), falling back to source order.
-func (e *emitter) order(bodies map[*ir.Block][]asm.Instruction) []*ir.Block {
+func order(f *ir.Func, bodies map[*ir.Block]asm.Instructions) []*ir.Block {
 	placed := map[*ir.Block]bool{}
 	var out []*ir.Block
-	entry := target(e.f.Entry(), bodies)
+	entry := target(f.Entry(), bodies)
 	pending := []*ir.Block{entry}
-	for _, b := range e.f.Blocks {
-		pending = append(pending, b)
-	}
+	pending = append(pending, f.Blocks...)
 	for len(pending) > 0 {
 		b := pending[0]
 		pending = pending[1:]
@@ -149,11 +193,11 @@ func (e *emitter) order(bodies map[*ir.Block][]asm.Instruction) []*ir.Block {
 				// reached by the conditional jump.
 				// Ties go to the block written first in the source (lower
 				// ID): edge-splitting blocks for phi copies come last.
-				f := target(b.Succs[1], bodies)
-				t := target(b.Succs[0], bodies)
-				next = f
-				if placed[f] || (!placed[t] && (len(t.Preds) < len(f.Preds) || len(t.Preds) == len(f.Preds) && t.ID < f.ID)) {
-					next = t
+				fs := target(b.Succs[1], bodies)
+				ts := target(b.Succs[0], bodies)
+				next = fs
+				if placed[fs] || (!placed[ts] && (len(ts.Preds) < len(fs.Preds) || len(ts.Preds) == len(fs.Preds) && ts.ID < fs.ID)) {
+					next = ts
 				}
 			}
 			if next != nil && placed[next] {
@@ -163,25 +207,4 @@ func (e *emitter) order(bodies map[*ir.Block][]asm.Instruction) []*ir.Block {
 		}
 	}
 	return out
-}
-
-// resolve sets every jump's offset, in slots.
-func (e *emitter) resolve(bodies map[*ir.Block][]asm.Instruction) error {
-	pos := make([]int, len(e.insns)+1)
-	for i, ins := range e.insns {
-		pos[i+1] = pos[i] + int(ins.Width())
-	}
-	for _, j := range e.jumps {
-		t := target(j.target, bodies)
-		at, ok := e.start[t]
-		if !ok {
-			return fmt.Errorf("emit %s: jump to unplaced block %v", e.f.Name, t)
-		}
-		off := pos[at] - pos[j.at] - 1
-		if off < -32768 || off > 32767 {
-			return fmt.Errorf("emit %s: program too long for a jump (%d slots)", e.f.Name, off)
-		}
-		e.insns[j.at].Offset = int16(off)
-	}
-	return nil
 }

@@ -90,8 +90,7 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpLoadPkt:
 		e.add(asm.LoadInd(asm.R0, reg(v.Args[1]), int32(v.AuxInt), size(v.Type.Size)))
 	case ir.OpCall:
-		h := v.Aux.(ir.Helper)
-		e.add(asm.BuiltinFunc(h.ID).Call())
+		e.add(v.Aux.(asm.BuiltinFunc).Call())
 	default:
 		e.fail("no instruction for %v", v.LongString())
 	}

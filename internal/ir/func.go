@@ -46,7 +46,7 @@ type Value struct {
 	Type   Type
 	Args   []*Value
 	AuxInt int64
-	Aux    any // *Slot, *MapRef or Helper
+	Aux    any // *Slot, *MapRef or asm.BuiltinFunc (the helper a Call calls)
 	Block  *Block
 	Line   int // Lua line this value came from, 0 if none
 	Uses   int // number of Args and Controls referring to this value
@@ -68,26 +68,15 @@ type Slot struct {
 
 func (s *Slot) String() string { return fmt.Sprintf("s%d", s.ID) }
 
-// MapRef is a map a program uses. Handle is the runtime's object for it
-// (opaque to the compiler); emit records Name as the instruction's
-// reference so the loader can bind it.
+// MapRef is a map a program uses: emit records Name as the reference of
+// the instruction that loads it, which a loader binds to the map.
 type MapRef struct {
 	Name      string
-	MapType   string // "hash", "array", ...
 	KeySize   int
 	ValueSize int
-	Handle    any
 }
 
 func (m *MapRef) String() string { return m.Name }
-
-// Helper is a BPF helper function, by kernel id.
-type Helper struct {
-	ID   int32
-	Name string // kernel name without the bpf_ prefix, e.g. "map_lookup_elem"
-}
-
-func (h Helper) String() string { return h.Name }
 
 // NewFunc returns an empty function with an entry block.
 func NewFunc(name, file string) *Func {

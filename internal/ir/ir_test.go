@@ -7,7 +7,7 @@ import (
 
 const sample = `func sample
   slot s0 size=4 align=4 name=key
-  map counts type=hash key=4 value=4
+  map counts key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
   v1 = LoadPktAbs <u8> [23] v0 @29

@@ -4,7 +4,19 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/proto"
 )
+
+// helperByName maps kernel helper names to helpers, for the parser.
+var helperByName = func() map[string]asm.BuiltinFunc {
+	m := map[string]asm.BuiltinFunc{}
+	for _, h := range proto.Helpers() {
+		m[h.Name()] = h.Fn
+	}
+	return m
+}()
 
 // Parse reads a function in the text form Func.String writes. It is for
 // tests: pass tests are written as text in, text out.
@@ -122,7 +134,7 @@ func (p *parser) parseMap(fields []string) error {
 		return p.errorf("map needs a name")
 	}
 	kv := keyVals(fields[1:])
-	m := &MapRef{Name: fields[0], MapType: kv["type"]}
+	m := &MapRef{Name: fields[0]}
 	m.KeySize, _ = strconv.Atoi(kv["key"])
 	m.ValueSize, _ = strconv.Atoi(kv["value"])
 	p.maps[m.Name] = m
@@ -292,12 +304,11 @@ func (p *parser) parseAux(v *Value, s string) error {
 		}
 		v.Aux = m
 	case strings.HasPrefix(s, "helper:"):
-		name, id, _ := strings.Cut(s[7:], "#")
-		n, err := strconv.Atoi(id)
-		if err != nil {
-			return p.errorf("helper needs name#id, got %q", s)
+		fn, ok := helperByName["bpf_"+s[7:]]
+		if !ok {
+			return p.errorf("unknown helper %q", s[7:])
 		}
-		v.Aux = Helper{ID: int32(n), Name: name}
+		v.Aux = fn
 	default:
 		sl := p.slots[s]
 		if sl == nil {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/proto"
 )
 
 // String returns f in the text form Parse reads.
@@ -21,7 +24,7 @@ func (f *Func) String() string {
 		b.WriteByte('\n')
 	}
 	for _, m := range f.Maps() {
-		fmt.Fprintf(&b, "  map %s type=%s key=%d value=%d\n", m.Name, m.MapType, m.KeySize, m.ValueSize)
+		fmt.Fprintf(&b, "  map %s key=%d value=%d\n", m.Name, m.KeySize, m.ValueSize)
 	}
 	for _, blk := range f.Blocks {
 		b.WriteString(blk.String())
@@ -95,8 +98,8 @@ func (v *Value) LongString() string {
 		fmt.Fprintf(&b, " {%s}", a)
 	case *MapRef:
 		fmt.Fprintf(&b, " {map:%s}", a.Name)
-	case Helper:
-		fmt.Fprintf(&b, " {helper:%s#%d}", a.Name, a.ID)
+	case asm.BuiltinFunc:
+		fmt.Fprintf(&b, " {helper:%s}", strings.TrimPrefix(proto.HelperName(a), "bpf_"))
 	}
 	for _, a := range v.Args {
 		b.WriteString(" " + a.String())

@@ -10,26 +10,12 @@ import (
 	"github.com/luabpf/luabpf/proto"
 )
 
-// ProgKind is the kind of program a function is compiled as; it decides
-// what the context parameter is and which memory the code may read.
-type ProgKind uint8
-
-// Program kinds.
-const (
-	SocketFilter ProgKind = iota // struct __sk_buff context, packet via LD_ABS/LD_IND
-)
-
-func (k ProgKind) String() string {
-	switch k {
-	case SocketFilter:
-		return "socket filter"
-	}
-	return "program"
-}
-
 // Options configure lowering.
 type Options struct {
-	Kind ProgKind
+	// Kind is the kind of program the function is compiled as: it
+	// decides what the context parameter is, how the packet is read and
+	// which helpers may be called.
+	Kind *proto.Kind
 	Env  Env
 	// Debug keeps internal compiler panics as panics instead of turning
 	// them into errors, for tests.
@@ -47,23 +33,32 @@ type builder struct {
 	src   *source.File
 	env   Env
 	opts  *Options
+	kind  *proto.Kind
 	f     *ir.Func
-	b     *ir.Block // current block; nil when the code is unreachable
+	maps  []*Map              // maps used, in order of first use
+	refs  map[*Map]*ir.MapRef // each map's reference in the IR
+	b     *ir.Block           // current block; nil when the code is unreachable
 	ctx   *ir.Value
 	defs  map[*ir.Block]map[*frontend.Local]operand
 	loops []loop
 	line  int
 }
 
-// Build lowers fn into an IR function.
-func Build(fn *frontend.Func, opts *Options) (f *ir.Func, err error) {
+// Build lowers fn into an IR function. It also returns the maps the
+// function refers to, by the names its MapRefs carry.
+func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error) {
+	if opts.Kind == nil {
+		return nil, nil, fmt.Errorf("irgen: no program kind given")
+	}
 	g := &builder{
 		fn:   fn,
 		src:  fn.File.Src,
 		env:  opts.Env,
 		opts: opts,
+		kind: opts.Kind,
 		f:    ir.NewFunc(fn.Name, fn.File.Src.Name),
 		defs: map[*ir.Block]map[*frontend.Local]operand{},
+		refs: map[*Map]*ir.MapRef{},
 	}
 	defer func() {
 		r := recover()
@@ -71,14 +66,16 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, err error) {
 			return
 		}
 		if b, ok := r.(bailout); ok {
-			f, err = nil, b.err
+			f, maps, err = nil, nil, b.err
 			return
 		}
 		if opts.Debug {
 			panic(r)
 		}
-		f = nil
-		err = source.Errorf(g.src, g.line, "internal compiler error: %v (please report this with the script)\n%s", r, debug.Stack())
+		f, maps = nil, nil
+		e := source.Errorf(g.src, g.line, "internal compiler error: %v (please report this with the script)", r)
+		e.Extra = "compiler stack:\n" + string(debug.Stack())
+		err = e
 	}()
 	g.b = g.f.Entry()
 	g.line = fn.Node.Line()
@@ -88,7 +85,7 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, err error) {
 		g.ret(g.b.NewConst(ir.I64, 0, g.line))
 	}
 	g.f.RemoveUnreachable()
-	return g.f, nil
+	return g.f, g.maps, nil
 }
 
 // errorf stops lowering with an error at the current line.
@@ -104,7 +101,7 @@ func (g *builder) params() {
 	}
 	g.ctx = g.b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), g.line)
 	if len(ps) == 1 {
-		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: proto.SkBuff, what: ps[0].Name})
+		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: g.kind.Ctx, what: ps[0].Name})
 	}
 }
 

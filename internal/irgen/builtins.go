@@ -1,57 +1,118 @@
 package irgen
 
 import (
+	"sort"
+	"strings"
+
+	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"
 )
 
+// builtin is a function kernel code may call that the compiler
+// implements: the one place its facts are written. Lowering code,
+// kernel-side name resolution and the runtime's list of userspace
+// functions that mean the same builtin all come from this table.
+type builtin struct {
+	// name is the qualified Lua name kernel code calls it by: "xadd",
+	// "ffi.new", "bit.band". A dotted name lives in that namespace table.
+	name string
+	// user is the userspace function that stands for the builtin when
+	// kernel code captures it as an upvalue (local new = ffi.new), as
+	// "module.function", or "".
+	user     string
+	min, max int    // argument counts; max -1 for any number
+	arity    string // how to call it, for messages
+	// lower compiles a call; nil means the builtin is known but not
+	// supported yet.
+	lower func(g *builder, args []operand, name string) operand
+	// helpers are the kernel helpers its lowering may call: the program
+	// kind must allow every one.
+	helpers []asm.BuiltinFunc
+}
+
+var builtinTable = []*builtin{
+	{name: "xadd", min: 2, max: 2, arity: "two arguments: xadd(map[key], n)", lower: (*builder).xadd},
+	{name: "ntoh", user: "bpf.ntoh", min: 1, max: 2, arity: "one or two arguments: ntoh(x [, bits])", lower: (*builder).byteSwap},
+	{name: "hton", user: "bpf.hton", min: 1, max: 2, arity: "one or two arguments: hton(x [, bits])", lower: (*builder).byteSwap},
+	{name: "tonumber", min: 1, max: 1, arity: "one argument", lower: (*builder).tonumber},
+	{name: "time", min: 0, max: 0, arity: "no arguments", lower: helperCall(asm.FnKtimeGetNs), helpers: fns(asm.FnKtimeGetNs)},
+	{name: "cpu", min: 0, max: 0, arity: "no arguments", lower: helperCall(asm.FnGetSmpProcessorId), helpers: fns(asm.FnGetSmpProcessorId)},
+	{name: "rand", min: 0, max: 0, arity: "no arguments", lower: helperCall(asm.FnGetPrandomU32), helpers: fns(asm.FnGetPrandomU32)},
+	{name: "pid_tgid", min: 0, max: 0, arity: "no arguments", lower: helperCall(asm.FnGetCurrentPidTgid), helpers: fns(asm.FnGetCurrentPidTgid)},
+	{name: "uid_gid", min: 0, max: 0, arity: "no arguments", lower: helperCall(asm.FnGetCurrentUidGid), helpers: fns(asm.FnGetCurrentUidGid)},
+	{name: "comm", min: 1, max: 1, arity: "one argument, a char buffer: comm(buf)", lower: (*builder).comm, helpers: fns(asm.FnGetCurrentComm)},
+	{name: "print", min: 1, max: 4, arity: "a format string and up to three numbers", lower: (*builder).print, helpers: fns(asm.FnTracePrintk)},
+	{name: "load_bytes", min: 2, max: 2, arity: "two arguments: load_bytes(offset, buf)", lower: (*builder).loadBytes, helpers: fns(asm.FnSkbLoadBytes)},
+	{name: "perf_submit", min: 2, max: 2, arity: "two arguments: perf_submit(map, record)", helpers: fns(asm.FnPerfEventOutput)},
+	{name: "stack_id", min: 2, max: 2, arity: "two arguments: stack_id(map, flags)", helpers: fns(asm.FnGetStackid)},
+	{name: "ffi.new", user: "ffi.new", min: 1, max: -1, arity: "a type and optional initial values", lower: (*builder).ffiNew},
+	{name: "ffi.cast", user: "ffi.cast", min: 2, max: 2, arity: "two arguments: ffi.cast(type, x)", lower: (*builder).ffiCast},
+	{name: "ffi.sizeof", user: "ffi.sizeof", min: 1, max: 1, arity: "one argument", lower: (*builder).ffiSizeof},
+	{name: "ffi.copy", user: "ffi.copy", min: 2, max: 3, arity: "two or three arguments: ffi.copy(dst, src [, len])", lower: (*builder).ffiCopy},
+	{name: "ffi.fill", user: "ffi.fill", min: 2, max: 3, arity: "two or three arguments: ffi.fill(dst, len [, byte])", lower: (*builder).ffiFill},
+	{name: "ffi.typeof", user: "ffi.typeof", min: 1, max: 1, arity: "one argument", lower: (*builder).ffiTypeof},
+	{name: "bit.band", user: "bit.band", min: 2, max: -1, arity: "two or more arguments", lower: aluFold(ir.OpAnd)},
+	{name: "bit.bor", user: "bit.bor", min: 2, max: -1, arity: "two or more arguments", lower: aluFold(ir.OpOr)},
+	{name: "bit.bxor", user: "bit.bxor", min: 2, max: -1, arity: "two or more arguments", lower: aluFold(ir.OpXor)},
+	{name: "bit.lshift", user: "bit.lshift", min: 2, max: 2, arity: "two arguments", lower: aluFold(ir.OpLsh)},
+	{name: "bit.rshift", user: "bit.rshift", min: 2, max: 2, arity: "two arguments", lower: aluFold(ir.OpRsh)},
+	{name: "bit.arshift", user: "bit.arshift", min: 2, max: 2, arity: "two arguments", lower: aluFold(ir.OpArsh)},
+	{name: "bit.bnot", user: "bit.bnot", min: 1, max: 1, arity: "one argument", lower: (*builder).bnot},
+	{name: "bit.bswap", user: "bit.bswap", min: 1, max: 1, arity: "one argument", lower: (*builder).byteSwap},
+	{name: "math.log2", user: "math.log2", min: 1, max: 1, arity: "one argument", lower: (*builder).log2},
+	{name: "math.log10", min: 1, max: 1, arity: "one argument", lower: logScaled(1233)},
+	{name: "math.log", min: 1, max: 1, arity: "one argument", lower: logScaled(2839)},
+}
+
+func fns(f ...asm.BuiltinFunc) []asm.BuiltinFunc { return f }
+
+var builtinByName = func() map[string]*builtin {
+	m := make(map[string]*builtin, len(builtinTable))
+	for _, b := range builtinTable {
+		m[b.name] = b
+	}
+	return m
+}()
+
+// BuiltinInfo describes a builtin for the runtime: its name in kernel
+// code and the userspace function that stands for it ("" for none).
+type BuiltinInfo struct{ Name, User string }
+
+// Builtins lists the builtins, in table order.
+func Builtins() []BuiltinInfo {
+	out := make([]BuiltinInfo, len(builtinTable))
+	for i, b := range builtinTable {
+		out[i] = BuiltinInfo{b.name, b.user}
+	}
+	return out
+}
+
 // builtinNames are the free names kernel functions see without an
 // upvalue or global of that name, as the original's kernel environment
-// had them.
-var builtinNames = map[string]Value{
-	"xadd":        Builtin("xadd"),
-	"ntoh":        Builtin("ntoh"),
-	"hton":        Builtin("hton"),
-	"time":        Builtin("time"),
-	"cpu":         Builtin("cpu"),
-	"rand":        Builtin("rand"),
-	"pid_tgid":    Builtin("pid_tgid"),
-	"uid_gid":     Builtin("uid_gid"),
-	"comm":        Builtin("comm"),
-	"print":       Builtin("print"),
-	"load_bytes":  Builtin("load_bytes"),
-	"perf_submit": Builtin("perf_submit"),
-	"stack_id":    Builtin("stack_id"),
-	"tonumber":    Builtin("tonumber"),
-	"ffi": MapTable{
-		"new":    Builtin("ffi.new"),
-		"cast":   Builtin("ffi.cast"),
-		"copy":   Builtin("ffi.copy"),
-		"sizeof": Builtin("ffi.sizeof"),
-		"fill":   Builtin("ffi.fill"),
-		"typeof": Builtin("ffi.typeof"),
-	},
-	"bit": MapTable{
-		"band":    Builtin("bit.band"),
-		"bor":     Builtin("bit.bor"),
-		"bxor":    Builtin("bit.bxor"),
-		"lshift":  Builtin("bit.lshift"),
-		"rshift":  Builtin("bit.rshift"),
-		"arshift": Builtin("bit.arshift"),
-		"bnot":    Builtin("bit.bnot"),
-		"bswap":   Builtin("bit.bswap"),
-	},
-	"math": MapTable{
-		"log2":  Builtin("math.log2"),
-		"log10": Builtin("math.log10"),
-		"log":   Builtin("math.log"),
-	},
-	"table": MapTable{
-		"insert": Builtin("table.insert"),
-	},
-	"c":   constTables(),
-	"BPF": intTable(proto.BPF),
-}
+// had them: the builtins (dotted ones inside their namespace tables) and
+// the constant tables c and BPF.
+var builtinNames = func() map[string]Value {
+	m := map[string]Value{
+		"c":   constTables(),
+		"BPF": intTable(proto.BPF),
+	}
+	for _, b := range builtinTable {
+		ns, fn, dotted := strings.Cut(b.name, ".")
+		if !dotted {
+			m[b.name] = Builtin(b.name)
+			continue
+		}
+		t, _ := m[ns].(MapTable)
+		if t == nil {
+			t = MapTable{}
+			m[ns] = t
+		}
+		t[fn] = Builtin(b.name)
+	}
+	return m
+}()
 
 func constTables() MapTable {
 	t := MapTable{}
@@ -86,11 +147,11 @@ func (g *builder) free(name string) operand {
 	if v, ok := g.env.Global(name); ok {
 		return constOp(v)
 	}
-	var names []string
+	names := []string{"pkt", "eth"}
 	for n := range builtinNames {
 		names = append(names, n)
 	}
-	names = append(names, "pkt", "eth")
+	sort.Strings(names)
 	hint := ""
 	if s := source.Suggest(name, names); s != "" {
 		hint = " (did you mean '" + s + "'?)"
@@ -101,7 +162,38 @@ func (g *builder) free(name string) operand {
 
 // needPackets checks that the program kind can read the packet.
 func (g *builder) needPackets(what string) {
-	if g.opts.Kind != SocketFilter {
-		g.errorf("'%s' reads the packet, which a %s cannot do", what, g.opts.Kind)
+	if g.kind.Packet == proto.NoPacket {
+		g.errorf("'%s' reads the packet, which a %s cannot do", what, g.kind.Name)
 	}
+}
+
+// needHelper checks that the program kind may call helper fn, on behalf
+// of what ("print").
+func (g *builder) needHelper(fn asm.BuiltinFunc, what string) {
+	h := proto.HelperOf(fn)
+	if h == nil || !h.Kinds.Has(g.kind) {
+		g.errorf("%s is not available in %s programs (the kernel does not let them call %s)", what, g.kind.Name, proto.HelperName(fn))
+	}
+}
+
+// callHelper calls helper fn with args in R1.., checking that the
+// program kind may call it; the result has the helper's result type.
+func (g *builder) callHelper(fn asm.BuiltinFunc, what string, args ...*ir.Value) *ir.Value {
+	g.needHelper(fn, what)
+	v := g.value(ir.OpCall, helperResult(proto.HelperOf(fn).Ret), args...)
+	v.Aux = fn
+	return v
+}
+
+// helperResult is the IR type of a helper's result.
+func helperResult(r proto.Ret) ir.Type {
+	switch r {
+	case proto.RetU64:
+		return ir.U64
+	case proto.RetU32:
+		return ir.U32
+	case proto.RetMapValue:
+		return ir.PtrOrNull(ir.SpaceMap)
+	}
+	return ir.I64
 }

@@ -1,6 +1,7 @@
 package irgen
 
 import (
+	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/yuin/gopher-lua/ast"
@@ -29,67 +30,35 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 	if fn.kind != opConst || !ok {
 		g.errorf("'%s' is %s, not a function kernel code can call", name, fn.kindName())
 	}
-	h, ok := builtinCalls[string(b)]
+	h, ok := builtinByName[string(b)]
 	if !ok {
 		g.errorf("%s cannot be called from kernel functions", b)
+	}
+	for _, fn := range h.helpers {
+		g.needHelper(fn, string(b))
+	}
+	if h.lower == nil {
+		g.errorf("%s is not supported yet in kernel functions (see the README's status table)", b)
 	}
 	if len(args) < h.min || (h.max >= 0 && len(args) > h.max) {
 		g.errorf("%s takes %s", b, h.arity)
 	}
-	return h.fn(g, args, string(b))
+	return h.lower(g, args, string(b))
 }
 
-type builtinCall struct {
-	min, max int
-	arity    string
-	fn       func(g *builder, args []operand, name string) operand
-}
-
-var builtinCalls map[string]builtinCall
-
-func init() {
-	builtinCalls = map[string]builtinCall{
-		"xadd":        {2, 2, "two arguments: xadd(map[key], n)", (*builder).xadd},
-		"ntoh":        {1, 2, "one or two arguments: ntoh(x [, bits])", (*builder).byteSwap},
-		"hton":        {1, 2, "one or two arguments: hton(x [, bits])", (*builder).byteSwap},
-		"bit.bswap":   {1, 1, "one argument", (*builder).byteSwap},
-		"bit.band":    {2, -1, "two or more arguments", aluFold(ir.OpAnd)},
-		"bit.bor":     {2, -1, "two or more arguments", aluFold(ir.OpOr)},
-		"bit.bxor":    {2, -1, "two or more arguments", aluFold(ir.OpXor)},
-		"bit.lshift":  {2, 2, "two arguments", aluFold(ir.OpLsh)},
-		"bit.rshift":  {2, 2, "two arguments", aluFold(ir.OpRsh)},
-		"bit.arshift": {2, 2, "two arguments", aluFold(ir.OpArsh)},
-		"bit.bnot":    {1, 1, "one argument", (*builder).bnot},
-		"math.log2":   {1, 1, "one argument", (*builder).log2},
-		"math.log10":  {1, 1, "one argument", logScaled(1233)},
-		"math.log":    {1, 1, "one argument", logScaled(2839)},
-		"ffi.new":     {1, -1, "a type and optional initial values", (*builder).ffiNew},
-		"ffi.cast":    {2, 2, "two arguments: ffi.cast(type, x)", (*builder).ffiCast},
-		"ffi.sizeof":  {1, 1, "one argument", (*builder).ffiSizeof},
-		"ffi.copy":    {2, 3, "two or three arguments: ffi.copy(dst, src [, len])", (*builder).ffiCopy},
-		"ffi.fill":    {2, 3, "two or three arguments: ffi.fill(dst, len [, byte])", (*builder).ffiFill},
-		"tonumber":    {1, 1, "one argument", func(g *builder, a []operand, _ string) operand { return intOp(g.toInt(a[0], "tonumber's argument")) }},
-		"time":        {0, 0, "no arguments", helperCall(5, "ktime_get_ns", ir.U64)},
-		"cpu":         {0, 0, "no arguments", helperCall(8, "get_smp_processor_id", ir.U32)},
-		"rand":        {0, 0, "no arguments", helperCall(7, "get_prandom_u32", ir.U32)},
-		"pid_tgid":    {0, 0, "no arguments", helperCall(14, "get_current_pid_tgid", ir.U64)},
-		"uid_gid":     {0, 0, "no arguments", helperCall(15, "get_current_uid_gid", ir.U64)},
-		"comm":        {1, 1, "one argument, a char buffer: comm(buf)", (*builder).comm},
-		"print":       {1, 4, "a format string and up to three numbers", (*builder).print},
-		"load_bytes":  {2, 2, "two arguments: load_bytes(offset, buf)", (*builder).loadBytes},
-		"ffi.typeof": {1, 1, "one argument", func(g *builder, a []operand, _ string) operand {
-			return constOp(CType{g.ctypeOf(a[0], "ffi.typeof")})
-		}},
+// helperCall returns a builtin that calls helper fn without arguments.
+func helperCall(fn asm.BuiltinFunc) func(*builder, []operand, string) operand {
+	return func(g *builder, _ []operand, name string) operand {
+		return intOp(g.callHelper(fn, name))
 	}
 }
 
-// helperCall returns a builtin that calls a BPF helper without arguments.
-func helperCall(id int32, name string, t ir.Type) func(*builder, []operand, string) operand {
-	return func(g *builder, _ []operand, _ string) operand {
-		v := g.value(ir.OpCall, t)
-		v.Aux = ir.Helper{ID: id, Name: name}
-		return intOp(v)
-	}
+func (g *builder) tonumber(a []operand, _ string) operand {
+	return intOp(g.toInt(a[0], "tonumber's argument"))
+}
+
+func (g *builder) ffiTypeof(a []operand, _ string) operand {
+	return constOp(CType{T: g.ctypeOf(a[0], "ffi.typeof")})
 }
 
 // aluFold returns a builtin applying op left to right over its arguments.

@@ -1,6 +1,7 @@
 package irgen
 
 import (
+	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 )
@@ -171,9 +172,7 @@ func (g *builder) ffiCopy(args []operand, _ string) operand {
 
 // skbLoadBytes calls bpf_skb_load_bytes(ctx, off, dst, n).
 func (g *builder) skbLoadBytes(off *ir.Value, dst operand, n int) *ir.Value {
-	v := g.value(ir.OpCall, ir.I64, g.ctx, off, g.slotAddr(dst.slot, dst.off), g.konst(int64(n)))
-	v.Aux = ir.Helper{ID: 26, Name: "skb_load_bytes"}
-	return v
+	return g.callHelper(asm.FnSkbLoadBytes, "reading packet bytes", g.ctx, off, g.slotAddr(dst.slot, dst.off), g.konst(int64(n)))
 }
 
 func (g *builder) ffiFill(args []operand, _ string) operand {
@@ -213,9 +212,7 @@ func (g *builder) comm(args []operand, _ string) operand {
 	if buf.kind != opStack {
 		g.errorf("comm writes into a stack buffer made with ffi.new('char [16]'); this is %s", buf.kindName())
 	}
-	v := g.value(ir.OpCall, ir.I64, g.slotAddr(buf.slot, buf.off), g.konst(int64(buf.ct.Size)))
-	v.Aux = ir.Helper{ID: 16, Name: "get_current_comm"}
-	return intOp(v)
+	return intOp(g.callHelper(asm.FnGetCurrentComm, "comm", g.slotAddr(buf.slot, buf.off), g.konst(int64(buf.ct.Size))))
 }
 
 // print implements print(fmt, ...) with bpf_trace_printk: the format is
@@ -238,9 +235,7 @@ func (g *builder) print(args []operand, _ string) operand {
 		}
 		call = append(call, g.toInt(a, "a print argument"))
 	}
-	v := g.value(ir.OpCall, ir.I64, call...)
-	v.Aux = ir.Helper{ID: 6, Name: "trace_printk"}
-	return intOp(v)
+	return intOp(g.callHelper(asm.FnTracePrintk, "print", call...))
 }
 
 // zero fills a new stack slot with zeros: helpers and map keys read

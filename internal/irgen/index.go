@@ -79,7 +79,7 @@ func (g *builder) indexCtx(obj, key operand, name string) operand {
 	if !ok {
 		g.errorf("%s has no field '%s'%s", obj.ctx.Name, fname, suggest(fname, obj.ctx.Names()))
 	}
-	if f.Packet && g.opts.Kind == SocketFilter {
+	if f.Packet && g.kind.Packet == proto.SkbLoads {
 		// Socket filters may not dereference skb->data; their packet
 		// positions are offsets read with LD_ABS/LD_IND, and data_end is
 		// the packet length.
@@ -91,8 +91,8 @@ func (g *builder) indexCtx(obj, key operand, name string) operand {
 			return operand{kind: opPkt, v: g.ctxLoad(&ln, ln.Off).v, hdr: bytesHeader, what: name}
 		}
 	}
-	if g.opts.Kind == SocketFilter && f.SocketFilter&proto.Read == 0 {
-		g.errorf("a socket filter cannot read %s.%s (the kernel rejects it)", obj.what, f.Name)
+	if f.Access&proto.Read == 0 {
+		g.errorf("a %s cannot read %s.%s (the kernel rejects it)", g.kind.Name, obj.what, f.Name)
 	}
 	if f.Len > 0 {
 		o := obj

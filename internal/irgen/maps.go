@@ -3,24 +3,36 @@ package irgen
 import (
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/proto"
 )
+
+// ref returns the IR's reference to map m, recording m as used.
+func (g *builder) ref(m *Map) *ir.MapRef {
+	r, ok := g.refs[m]
+	if !ok {
+		r = &ir.MapRef{Name: m.Name, KeySize: m.Key.Size, ValueSize: m.Value.Size}
+		g.refs[m] = r
+		g.maps = append(g.maps, m)
+	}
+	return r
+}
 
 // mapLookup lowers m[k] as a read: a pointer to the value, or null.
 func (g *builder) mapLookup(m *Map, key operand) operand {
 	g.checkMapAccess(m, "read")
 	k := g.mapArg(m.Key, key, "key")
 	v := g.value(ir.OpMapLookup, ir.PtrOrNull(ir.SpaceMap), k)
-	v.Aux = m.Ref
-	return operand{kind: opMapVal, v: v, ct: m.Val, what: m.Ref.Name + "[...]"}
+	v.Aux = g.ref(m)
+	return operand{kind: opMapVal, v: v, ct: m.Value, what: m.Name + "[...]"}
 }
 
 // mapUpdate lowers m[k] = x.
 func (g *builder) mapUpdate(m *Map, key, val operand, flags int64) {
 	g.checkMapAccess(m, "written")
 	k := g.mapArg(m.Key, key, "key")
-	x := g.mapArg(m.Val, val, "value")
+	x := g.mapArg(m.Value, val, "value")
 	v := g.value(ir.OpMapUpdate, ir.I64, k, x)
-	v.Aux = m.Ref
+	v.Aux = g.ref(m)
 	v.AuxInt = flags
 }
 
@@ -29,7 +41,7 @@ func (g *builder) mapDelete(m *Map, key operand) {
 	g.checkMapAccess(m, "written")
 	k := g.mapArg(m.Key, key, "key")
 	v := g.value(ir.OpMapDelete, ir.I64, k)
-	v.Aux = m.Ref
+	v.Aux = g.ref(m)
 }
 
 // mapArg turns an operand into a map key or value argument: a number for
@@ -63,10 +75,10 @@ func (g *builder) mapArg(ct *ctype.Type, o operand, what string) *ir.Value {
 // checkMapAccess rejects element access the kernel refuses for a map
 // type, with what to use instead.
 func (g *builder) checkMapAccess(m *Map, how string) {
-	switch m.Ref.MapType {
-	case "perf_event_array":
-		g.errorf("a perf_event_array map cannot be %s by index in kernel code; send records with perf_submit(map, record)", how)
-	case "stack_trace":
-		g.errorf("a stack_trace map cannot be %s by index in kernel code; record stacks with stack_id(map, flags) and read them in userspace", how)
+	switch m.Type.Kernel {
+	case proto.PerfOutput, proto.RingOutput:
+		g.errorf("a %s map cannot be %s by index in kernel code; send records with perf_submit(map, record)", m.Type.Name, how)
+	case proto.StackIDs:
+		g.errorf("a %s map cannot be %s by index in kernel code; record stacks with stack_id(map, flags) and read them in userspace", m.Type.Name, how)
 	}
 }

@@ -1,6 +1,9 @@
 package irgen
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
@@ -25,7 +28,7 @@ func (g *builder) store(obj, key, val operand, name string) {
 	case opCtx:
 		g.storeCtx(obj, key, val, name)
 	case opPkt:
-		g.errorf("a %s cannot write to the packet (%s)", g.opts.Kind, name)
+		g.errorf("a %s cannot write to the packet (%s)", g.kind.Name, name)
 	case opStack, opMapVal:
 		g.storeMember(obj, key, val, name)
 	default:
@@ -55,8 +58,8 @@ func (g *builder) storeCtx(obj, key, val operand, name string) {
 		}
 		off = f.Off
 	}
-	if g.opts.Kind == SocketFilter && f.SocketFilter&proto.Write == 0 {
-		g.errorf("a socket filter cannot write %s.%s; only cb[0..4] are writable", obj.what, f.Name)
+	if f.Access&proto.Write == 0 {
+		g.errorf("a %s cannot write %s.%s; it may write only %s", g.kind.Name, obj.what, f.Name, writable(obj.ctx))
 	}
 	x := g.toInt(val, "the value stored in "+name)
 	v := g.value(ir.OpStore, ir.Int(f.Size, false), g.ctx, x)
@@ -130,4 +133,24 @@ func (g *builder) copyMem(dst, src operand, size int) {
 		g.storeMem(dst, int64(off), ir.Int(n, false), x)
 		off += n
 	}
+}
+
+// writable lists the context fields a program may write, for messages:
+// "cb[0..4]".
+func writable(c *proto.Ctx) string {
+	var out []string
+	for _, f := range c.Fields {
+		if f.Access&proto.Write == 0 {
+			continue
+		}
+		if f.Len > 0 {
+			out = append(out, fmt.Sprintf("%s[0..%d]", f.Name, f.Len-1))
+		} else {
+			out = append(out, f.Name)
+		}
+	}
+	if len(out) == 0 {
+		return "nothing"
+	}
+	return strings.Join(out, ", ")
 }

@@ -1,107 +1,24 @@
 package irgen
 
-import (
-	"fmt"
+import "github.com/luabpf/luabpf/compile/value"
 
-	"github.com/luabpf/luabpf/ctype"
-	"github.com/luabpf/luabpf/internal/ir"
-)
-
-// Value is a compile-time value: what a free name (an upvalue or a
-// global) held when the script asked for the function to be compiled.
-// Describe says what the value is, for messages ("a number").
-type Value interface{ Describe() string }
-
-// Compile-time value kinds.
+// The compile-time value model lives in package value, so the runtime
+// can build values without importing the compiler; these aliases keep
+// lowering code short.
 type (
-	// Nil is Lua's nil.
-	Nil struct{}
-	// Bool is a Lua boolean.
-	Bool bool
-	// Int is an integral Lua number.
-	Int int64
-	// Float is a Lua number with a fractional part; it can only take part
-	// in constant arithmetic.
-	Float float64
-	// String is a Lua string.
-	String string
-	// Builtin is a function the compiler implements, by qualified name:
-	// "xadd", "ffi.new", "bit.band", "ntoh".
-	Builtin string
-	// Opaque is a userspace value kernel code cannot use; the string says
-	// what it is ("a Lua function", "a coroutine").
-	Opaque string
+	Value    = value.Value
+	Nil      = value.Nil
+	Bool     = value.Bool
+	Int      = value.Int
+	Float    = value.Float
+	String   = value.String
+	Builtin  = value.Builtin
+	Opaque   = value.Opaque
+	Table    = value.Table
+	Map      = value.Map
+	CType    = value.CType
+	Env      = value.Env
+	MapTable = value.MapTable
 )
 
-// Table is a Lua table of compile-time values.
-type Table interface {
-	Value
-	// Get returns the value at key, and false when there is none.
-	Get(key Value) (Value, bool)
-	// Keys lists the string keys, for spelling hints.
-	Keys() []string
-}
-
-// Map is a BPF map the function uses.
-type Map struct {
-	Ref        *ir.MapRef
-	Key, Val   *ctype.Type
-	MaxEntries int
-}
-
-// CType is a C type (ffi.typeof's result).
-type CType struct{ T *ctype.Type }
-
-func (Nil) Describe() string       { return "nil" }
-func (Bool) Describe() string      { return "a boolean" }
-func (Int) Describe() string       { return "a number" }
-func (Float) Describe() string     { return "a number" }
-func (String) Describe() string    { return "a string" }
-func (b Builtin) Describe() string { return "the builtin " + string(b) }
-func (o Opaque) Describe() string  { return string(o) }
-func (*Map) Describe() string      { return "a map" }
-func (c CType) Describe() string   { return "the C type " + c.T.String() }
-
-// Env gives the compiler the userspace side of a kernel function.
-type Env interface {
-	// Upvalue returns the value of an upvalue of the function.
-	Upvalue(name string) (Value, bool)
-	// Global returns the value of a global.
-	Global(name string) (Value, bool)
-	// Types is the script's C type registry (its ffi.cdef declarations).
-	Types() *ctype.Registry
-}
-
-// MapTable is a Table over a Go map, for builtin namespaces and tests.
-type MapTable map[string]Value
-
-func (MapTable) Describe() string { return "a table" }
-
-// Get implements Table.
-func (t MapTable) Get(k Value) (Value, bool) {
-	s, ok := k.(String)
-	if !ok {
-		return nil, false
-	}
-	v, ok := t[string(s)]
-	return v, ok
-}
-
-// Keys implements Table.
-func (t MapTable) Keys() []string {
-	out := make([]string, 0, len(t))
-	for k := range t {
-		out = append(out, k)
-	}
-	return out
-}
-
-func valueString(v Value) string {
-	switch v := v.(type) {
-	case Int:
-		return fmt.Sprint(int64(v))
-	case String:
-		return fmt.Sprintf("%q", string(v))
-	}
-	return v.Describe()
-}
+func valueString(v Value) string { return value.Format(v) }

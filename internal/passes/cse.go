@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/internal/ir"
 )
 
@@ -84,8 +85,8 @@ func valueKey(v *ir.Value) string {
 // helpers become their id.
 func auxPtr(a any) any {
 	switch a := a.(type) {
-	case ir.Helper:
-		return uintptr(a.ID)
+	case asm.BuiltinFunc:
+		return uintptr(a)
 	case nil:
 		return uintptr(0)
 	}

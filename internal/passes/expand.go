@@ -1,12 +1,8 @@
 package passes
 
-import "github.com/luabpf/luabpf/internal/ir"
-
-// Helpers expand calls.
-var (
-	helperLookup = ir.Helper{ID: 1, Name: "map_lookup_elem"}
-	helperUpdate = ir.Helper{ID: 2, Name: "map_update_elem"}
-	helperDelete = ir.Helper{ID: 3, Name: "map_delete_elem"}
+import (
+	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/internal/ir"
 )
 
 // spilled is a scalar stored to a stack slot for a helper.
@@ -50,16 +46,16 @@ func expand(f *ir.Func) {
 			switch v.Op {
 			case ir.OpMapLookup:
 				key := addrOf(v, v.Args[0], m.KeySize, "key")
-				expandCall(v, helperLookup, m, key)
+				expandCall(v, asm.FnMapLookupElem, m, key)
 			case ir.OpMapUpdate:
 				key := addrOf(v, v.Args[0], m.KeySize, "key")
 				val := addrOf(v, v.Args[1], m.ValueSize, "value")
 				fl := v.Block.NewValueAt(indexOf(v.Block, v), ir.OpConst, ir.I64, v.Line)
 				fl.AuxInt = v.AuxInt
-				expandCall(v, helperUpdate, m, key, val, fl)
+				expandCall(v, asm.FnMapUpdateElem, m, key, val, fl)
 			case ir.OpMapDelete:
 				key := addrOf(v, v.Args[0], m.KeySize, "key")
-				expandCall(v, helperDelete, m, key)
+				expandCall(v, asm.FnMapDeleteElem, m, key)
 			}
 		}
 	}
@@ -67,7 +63,7 @@ func expand(f *ir.Func) {
 
 // expandCall turns v into a helper call on map m with the given
 // arguments after the map itself.
-func expandCall(v *ir.Value, h ir.Helper, m *ir.MapRef, args ...*ir.Value) {
+func expandCall(v *ir.Value, h asm.BuiltinFunc, m *ir.MapRef, args ...*ir.Value) {
 	mp := v.Block.NewValueAt(indexOf(v.Block, v), ir.OpMapPtr, ir.Ptr(ir.SpaceMapFD), v.Line)
 	mp.Aux = m
 	v.Op = ir.OpCall

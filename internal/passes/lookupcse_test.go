@@ -9,7 +9,7 @@ import (
 // or look up again and add (else branch). The second lookup reuses the
 // first and its null check goes away.
 const httpPattern = `func f
-  map m type=hash key=4 value=4
+  map m key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
   v1 = LoadPktAbs <u32> [54] v0
@@ -49,7 +49,7 @@ func TestLookupCSEAndNullCheck(t *testing.T) {
 
 func TestLookupCSEStopsAtUpdate(t *testing.T) {
 	src := `func f
-  map m type=hash key=4 value=4
+  map m key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
   v1 = LoadPktAbs <u32> [54] v0

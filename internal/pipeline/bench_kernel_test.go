@@ -7,6 +7,7 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/internal/kerneltest"
 	"github.com/luabpf/luabpf/internal/packet"
+	"github.com/luabpf/luabpf/proto"
 )
 
 // seedBench describes one seed socket example for BenchmarkSeedSockets,
@@ -52,7 +53,7 @@ func BenchmarkSeedSockets(b *testing.B) {
 			}
 			var res *Result
 			for b.Loop() {
-				if res, err = Compile(fn, &Options{Env: c.env}); err != nil {
+				if res, err = Compile(fn, &Options{Kind: proto.SocketFilter, Env: c.env}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -76,7 +77,9 @@ func BenchmarkSeedSockets(b *testing.B) {
 func loadCase(tb testing.TB, c *corpusCase, res *Result) *ebpf.Program {
 	insns := append(res.Insns[:0:0], res.Insns...)
 	for _, ref := range res.Maps {
-		m, err := ebpf.NewMap(&ebpf.MapSpec{Type: mapTypes[c.maps[ref.Name]], KeySize: uint32(ref.KeySize), ValueSize: uint32(ref.ValueSize), MaxEntries: 256})
+		spec := ref.Spec()
+		spec.MaxEntries = 256
+		m, err := ebpf.NewMap(spec)
 		if err != nil {
 			tb.Fatal(err)
 		}

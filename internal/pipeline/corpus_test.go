@@ -14,6 +14,7 @@ import (
 	"github.com/luabpf/luabpf/internal/disasm"
 	"github.com/luabpf/luabpf/internal/irgen"
 	"github.com/luabpf/luabpf/internal/source"
+	"github.com/luabpf/luabpf/proto"
 )
 
 var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
@@ -77,7 +78,7 @@ func (c *corpusCase) compile(t testing.TB) (*Result, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := Compile(file, &Options{Env: c.env, Verify: true, Debug: true, Dump: func(stage, text string) {
+	res, err := Compile(file, &Options{Kind: proto.SocketFilter, Env: c.env, Verify: true, Debug: true, Dump: func(stage, text string) {
 		if stage == "ir" {
 			irText = text
 		}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/frontend"
-	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/irgen"
+	"github.com/luabpf/luabpf/proto"
 )
 
 // testEnv is an irgen.Env for tests: upvalues are given directly.
@@ -34,7 +34,11 @@ func (e *testEnv) addMap(t testing.TB, name, typ string, max int, key, val strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &irgen.Map{Ref: &ir.MapRef{Name: name, MapType: typ, KeySize: k.Size, ValueSize: v.Size}, Key: k, Val: v, MaxEntries: max}
+	mt, ok := proto.MapTypeOf(typ)
+	if !ok {
+		t.Fatalf("unknown map type %q", typ)
+	}
+	m := &irgen.Map{Name: name, Type: mt, Key: k, Value: v, MaxEntries: max}
 	e.up[name] = m
 	return m
 }
@@ -59,5 +63,5 @@ func compileFirst(t testing.TB, name, src string, env *testEnv) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	return Compile(fn, &Options{Kind: irgen.SocketFilter, Env: env, Verify: true, Debug: true})
+	return Compile(fn, &Options{Kind: proto.SocketFilter, Env: env, Verify: true, Debug: true})
 }

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 
 	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/internal/emit"
 	"github.com/luabpf/luabpf/internal/frontend"
 	"github.com/luabpf/luabpf/internal/ir"
@@ -17,12 +18,14 @@ import (
 	"github.com/luabpf/luabpf/internal/passes"
 	"github.com/luabpf/luabpf/internal/regalloc"
 	"github.com/luabpf/luabpf/internal/source"
+	"github.com/luabpf/luabpf/proto"
 )
 
 // Options configure a compilation.
 type Options struct {
-	Kind irgen.ProgKind
-	Env  irgen.Env
+	// Kind is the kind of program to compile; it must be set.
+	Kind *proto.Kind
+	Env  value.Env
 	// NoOptimize skips the optional passes.
 	NoOptimize bool
 	// Verify checks the IR after every pass.
@@ -36,12 +39,13 @@ type Options struct {
 
 // Result is a compiled function.
 type Result struct {
-	Name      string
-	File      string
-	Insns     asm.Instructions
-	Lines     []int // Lua line per instruction
-	StackSize int
-	Maps      []*ir.MapRef
+	Name string
+	File *source.File
+	// Insns carry the function's name as the symbol of instruction 0,
+	// symbolic jumps and each instruction's *source.Line (see emit).
+	Insns asm.Instructions
+	// Maps are the maps Insns reference, by their names.
+	Maps []*value.Map
 }
 
 // Slots returns the program length in 8-byte instruction slots.
@@ -53,23 +57,10 @@ func (r *Result) Slots() int {
 	return n
 }
 
-// LineAt returns the Lua line of the instruction at a kernel instruction
-// index (slot), or 0.
-func (r *Result) LineAt(slot int) int {
-	pos := 0
-	for i, ins := range r.Insns {
-		w := int(ins.Width())
-		if slot >= pos && slot < pos+w {
-			return r.Lines[i]
-		}
-		pos += w
-	}
-	return 0
-}
-
-// Compile compiles fn. User mistakes come back as *source.CompileError
-// (or a *source.ErrorList); anything else is a compiler bug, reported as
-// an internal compiler error at the function's first line.
+// Compile compiles fn: it lowers, optimises, allocates registers and
+// emits. User mistakes come back as *source.CompileError (or a
+// *source.ErrorList); anything else is a compiler bug, reported as an
+// internal compiler error at the function's first line.
 func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 	stage := "lowering"
 	defer func() {
@@ -77,11 +68,10 @@ func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 			if opts.Debug {
 				panic(r)
 			}
-			res = nil
-			err = source.Errorf(fn.File.Src, fn.Node.Line(), "internal compiler error during %s: %v (please report this with the script)\n%s", stage, r, debug.Stack())
+			res, err = nil, internal(fn, stage, fmt.Errorf("%v", r), debug.Stack())
 		}
 	}()
-	f, err := irgen.Build(fn, &irgen.Options{Kind: opts.Kind, Env: opts.Env, Debug: opts.Debug})
+	f, maps, err := irgen.Build(fn, &irgen.Options{Kind: opts.Kind, Env: opts.Env, Debug: opts.Debug})
 	if err != nil {
 		return nil, err
 	}
@@ -97,16 +87,15 @@ func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 		cfg.Dump = func(p string, f *ir.Func) { dump("pass:"+p, f) }
 	}
 	if err := passes.Run(f, cfg); err != nil {
-		return nil, internal(fn, "optimisation", err)
+		return nil, internal(fn, stage, err, nil)
 	}
-	maps := f.Maps()
 	stage = "register allocation"
 	if err := regalloc.Allocate(f); err != nil {
-		return nil, internal(fn, stage, err)
+		return nil, internal(fn, stage, err, nil)
 	}
 	dump("regalloc", f)
 	stage = "emission"
-	p, err := emit.Emit(f)
+	p, err := emit.Emit(f, fn.File.Src)
 	if err != nil {
 		line := fn.Node.Line()
 		var se *emit.StackError
@@ -115,21 +104,32 @@ func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 		}
 		return nil, source.Errorf(fn.File.Src, line, "%v", err)
 	}
-	return &Result{Name: fn.Name, File: fn.File.Src.Name, Insns: p.Insns, Lines: p.Lines, StackSize: p.StackSize, Maps: maps}, nil
+	return &Result{Name: fn.Name, File: fn.File.Src, Insns: p.Insns, Maps: used(maps, f)}, nil
 }
 
-func internal(fn *frontend.Func, stage string, err error) error {
-	return source.Errorf(fn.File.Src, fn.Node.Line(), "internal compiler error during %s: %v (please report this with the script)", stage, err)
-}
-
-// ParseAndResolve parses text and resolves the function spanning lines
-// first..last (as gopher-lua's FunctionProto records them).
-func ParseAndResolve(name, text string, first, last int) (*frontend.Func, error) {
-	file, err := frontend.ParseFile(name, text)
-	if err != nil {
-		return nil, err
+// used keeps the maps f still refers to after optimisation.
+func used(maps []*value.Map, f *ir.Func) []*value.Map {
+	names := map[string]bool{}
+	for _, r := range f.Maps() {
+		names[r.Name] = true
 	}
-	return ResolveIn(file, first, last)
+	var out []*value.Map
+	for _, m := range maps {
+		if names[m.Name] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// internal reports a compiler bug at the function's first line; the Go
+// stack, when there is one, goes to the error's detail, not its message.
+func internal(fn *frontend.Func, stage string, err error, stack []byte) error {
+	e := source.Errorf(fn.File.Src, fn.Node.Line(), "internal compiler error during %s: %v (please report this with the script)", stage, err)
+	if stack != nil {
+		e.Extra = "compiler stack:\n" + string(stack)
+	}
+	return e
 }
 
 // ResolveIn resolves the function spanning lines first..last of file.

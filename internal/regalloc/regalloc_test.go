@@ -59,7 +59,7 @@ b0:
   v2 = SlotAddr <ptr:stack> {s0}
   v3 = Store <u32> [0] v2 v1
   v4 = MapPtr <ptr:mapfd> {map:m}
-  v5 = Call <ptr:map?> {helper:map_lookup_elem#1} v4 v2
+  v5 = Call <ptr:map?> {helper:map_lookup_elem} v4 v2
   v6 = Const <i64> [0]
   v7 = Eq <bool> v5 v6
   If v7 -> b1 b2
@@ -89,7 +89,7 @@ func TestValuesLiveAcrossCallsAvoidCallerSaved(t *testing.T) {
 b0:
   v0 = Arg <ptr:ctx>
   v1 = LoadPktAbs <u8> [23] v0
-  v2 = Call <u64> {helper:ktime_get_ns#5}
+  v2 = Call <u64> {helper:ktime_get_ns}
   v3 = Add <i64> v2 v1
   Ret v3
 `)

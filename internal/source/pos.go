@@ -3,6 +3,8 @@ package source
 import (
 	"fmt"
 	"strings"
+
+	"github.com/cilium/ebpf/asm"
 )
 
 // Pos is a position in a Lua source file: a file name and a 1-based line.
@@ -59,3 +61,20 @@ type Line struct {
 // String returns the line's text without surrounding blanks, as
 // cilium/ebpf prints an instruction's source.
 func (l *Line) String() string { return strings.TrimSpace(l.Text) }
+
+// LineAt returns the Lua line of the instruction at a kernel instruction
+// index (the verifier's numbering, in 8-byte slots, where ld_imm64 takes
+// two), or nil when the index is out of range or the instruction has no
+// line.
+func LineAt(insns asm.Instructions, slot int) *Line {
+	pos := 0
+	for _, ins := range insns {
+		w := int(ins.Width())
+		if slot >= pos && slot < pos+w {
+			l, _ := ins.Source().(*Line)
+			return l
+		}
+		pos += w
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package proto
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf"
+)
+
+// Kind describes one kind of program luabpf compiles: everything the
+// compiler, the ELF writer and the runtime need to know about it. The
+// compiler, compile and runtime packages receive a *Kind and ask it; none
+// of them tests which kind it is.
+//
+// Socket filters are the only row today. The next rows, as the tracing and
+// networking work adds them:
+//
+//	tracepoint  ebpf.TracePoint, section "tracepoint/CAT/NAME", context
+//	            built at compile time from the tracepoint's tracefs format,
+//	            no packet, pointers read from the context point to kernel
+//	            memory, return value ignored
+//	kprobe      ebpf.Kprobe, "kprobe/SYM", context pt_regs of the running
+//	            architecture (see the per-arch tables), kernel memory
+//	uprobe      ebpf.Kprobe, "uprobe/...", pt_regs, pointers point to user
+//	            memory (read with probe_read_user)
+//	xdp         ebpf.XDP (attach ebpf.AttachXDP), "xdp", context
+//	            struct xdp_md, direct packet pointers with data_end bounds
+//	            checks, returns an XDP action
+//	tc          ebpf.SchedCLS (attach ebpf.AttachTCXIngress/Egress),
+//	            "tcx/ingress" and "tcx/egress", struct __sk_buff with TC's
+//	            wider access rules, direct packet access, returns a TC
+//	            action
+//
+// Each new row also gets its bit in the Kinds column of the helper table.
+type Kind struct {
+	// ID numbers the kind for KindSet.
+	ID KindID
+	// Name is the kind as messages say it: "socket filter".
+	Name string
+	// Program and Attach are the kernel program type and attach type.
+	Program ebpf.ProgramType
+	Attach  ebpf.AttachType
+	// Section is the ELF section libbpf expects the program in, or its
+	// prefix when the attach point follows ("tracepoint/" + "CAT/NAME").
+	Section string
+	// Ctx is the structure the function's parameter points to, with this
+	// kind's read and write rules per field. Nil when it is built per
+	// attach point (tracepoints).
+	Ctx *Ctx
+	// Packet says how the program reads packet bytes (pkt.*).
+	Packet PacketAccess
+	// Return says what the function's return value means.
+	Return string
+}
+
+// KindID numbers the program kinds.
+type KindID uint8
+
+// Program kind numbers.
+const (
+	SocketFilterKind KindID = iota
+	numKinds
+)
+
+// KindSet is a set of program kinds.
+type KindSet uint32
+
+// AllKinds holds every program kind.
+const AllKinds = KindSet(1)<<numKinds - 1
+
+// Set returns the set holding the given kinds.
+func Set(ids ...KindID) KindSet {
+	var s KindSet
+	for _, id := range ids {
+		s |= 1 << id
+	}
+	return s
+}
+
+// Has reports whether k is in s.
+func (s KindSet) Has(k *Kind) bool { return s&(1<<k.ID) != 0 }
+
+// PacketAccess says how a program kind reads packet bytes.
+type PacketAccess uint8
+
+// Packet access methods.
+const (
+	// NoPacket programs (tracing) see no packet.
+	NoPacket PacketAccess = iota
+	// SkbLoads programs read the packet with the legacy LD_ABS/LD_IND
+	// loads and bpf_skb_load_bytes, and cannot write it.
+	SkbLoads
+	// DirectPacket programs read (and may write) through the context's
+	// data pointer, after checking each access against data_end.
+	DirectPacket
+)
+
+// SocketFilter is a program attached to a socket (bpf.socket): it sees
+// each packet the socket receives as a struct __sk_buff and returns how
+// many bytes of it to keep, 0 dropping it.
+var SocketFilter = &Kind{
+	ID:      SocketFilterKind,
+	Name:    "socket filter",
+	Program: ebpf.SocketFilter,
+	Section: "socket",
+	Ctx:     skbView("struct __sk_buff", func(f skbField) Access { return f.socket }),
+	Packet:  SkbLoads,
+	Return:  "the number of bytes of the packet to keep (0 drops it)",
+}
+
+// kinds lists every program kind by ID.
+var kinds = [numKinds]*Kind{
+	SocketFilterKind: SocketFilter,
+}
+
+// KindOf returns the kind with the given ID, or an error for an ID no
+// kind has.
+func KindOf(id KindID) (*Kind, error) {
+	if int(id) < len(kinds) && kinds[id] != nil {
+		return kinds[id], nil
+	}
+	return nil, fmt.Errorf("unknown program kind %d", id)
+}
+
+// Kinds returns every program kind, in ID order.
+func Kinds() []*Kind { return kinds[:] }
+
+func (k *Kind) String() string { return k.Name }
