@@ -80,3 +80,26 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+func TestSourceRejectsUnknownKind(t *testing.T) {
+	_, err := compile.Source("k.lua", "local f = function(skb) return 1 end\n", &compile.Options{Kind: compile.Kind(7)})
+	if err == nil || !strings.Contains(err.Error(), "unknown program kind 7") {
+		t.Fatalf("compiling as kind 7: %v", err)
+	}
+}
+
+// TestBuiltinMessagesComeFromTheTable checks the messages for builtins
+// that exist but cannot be used: one not lowered yet, one the program
+// kind may not call.
+func TestBuiltinMessagesComeFromTheTable(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"perf_submit(events, 1)", "k.lua:2: perf_submit is not supported yet"},
+		{"stack_id(events, 0)", "k.lua:2: stack_id is not available in socket filter programs"},
+	} {
+		src := "local f = function(skb)\n\t" + tc.body + "\nend\n"
+		_, err := compile.Source("k.lua", src, &compile.Options{Maps: map[string]compile.MapSpec{"events": {Type: "perf_event_array"}}})
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q...", tc.body, err, tc.want)
+		}
+	}
+}

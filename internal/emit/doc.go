@@ -3,12 +3,33 @@
 //
 // It lays out the stack frame (each stack slot gets an R10-relative
 // offset), orders the blocks so the likely successor falls through,
-// threads jumps through blocks that emit nothing, picks the instruction
-// form for each value (immediate operands, R10-relative stores, LD_ABS
-// for constant packet offsets, JMP32 where a 32-bit compare avoids
-// loading a constant), and resolves jump offsets.
+// threads jumps through blocks that emit nothing, and picks the
+// instruction form for each value (immediate operands, R10-relative
+// stores, LD_ABS for constant packet offsets, JMP32 where a 32-bit compare
+// avoids loading a constant).
 //
-// Alongside the instructions it returns a line table: for each
-// instruction, the Lua line it came from. The verifier reports failures by
-// instruction index; the runtime maps them back through this table.
+// # Symbols and line metadata
+//
+// The output is symbolic, as cilium/ebpf's own assembler output is:
+// instruction 0 carries the function's name as its symbol; the first
+// instruction of every block a jump lands on carries a label
+// ("NAME.bN"); jumps carry their target's label as their reference and
+// the placeholder offset -1, which asm.Instructions.Marshal resolves when
+// the program is loaded or written out. Emit checks that every jump
+// reaches its target within the 16-bit offset, which the marshaller would
+// truncate.
+//
+// Every instruction's Source is the *source.Line (Lua file, line and
+// text) of the value or block end it was emitted for. The verifier names
+// failing instructions by index; source.LineAt maps such an index back to
+// a Lua line, and the disassembly (bpf.dump) prints the file:line where it
+// changes.
+//
+// What the kernel gets of that metadata depends on how the program is
+// loaded. cilium/ebpf v0.22 sends BTF line info only for instructions
+// whose Source is a *btf.Line, whose fields are unexported: a program
+// built by hand, as here, cannot carry kernel line info through
+// ebpf.NewProgram. Func info can (btf.WithFuncMetadata on instruction 0).
+// Line info reaches the kernel when the program is loaded from an ELF
+// object whose .BTF.ext holds it, which is what the ELF writer produces.
 package emit
