@@ -122,6 +122,9 @@ func NewMap(reg *ctype.Registry, name string, ms MapSpec) (*value.Map, error) {
 	if !ok {
 		return nil, fmt.Errorf("map %s: unknown type %q", name, ms.Type)
 	}
+	if typ.Bytes {
+		return &value.Map{Name: name, Type: typ, MaxEntries: ms.MaxEntries}, nil
+	}
 	k, err := parseType(reg, ms.KeyType, typ.Key)
 	if err != nil {
 		return nil, fmt.Errorf("map %s key: %w", name, err)

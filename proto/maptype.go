@@ -24,6 +24,12 @@ type MapType struct {
 	User MapRead
 	// NoBTF marks map types the kernel refuses key and value BTF for.
 	NoBTF bool
+	// Bytes marks maps without keys and values whose size (MaxEntries)
+	// is a number of bytes: ring buffers.
+	Bytes bool
+	// PerCPUEntries marks maps with one entry per possible CPU, whatever
+	// size the script asks for.
+	PerCPUEntries bool
 }
 
 // MapUse is how kernel code may use a map.
@@ -64,8 +70,9 @@ var mapTypes = []*MapType{
 	{Name: "percpu_array", Type: ebpf.PerCPUArray, PerCPU: true},
 	{Name: "lru_hash", Type: ebpf.LRUHash},
 	{Name: "lru_percpu_hash", Type: ebpf.LRUCPUHash, PerCPU: true},
-	{Name: "perf_event_array", Type: ebpf.PerfEventArray, Key: "int32_t", Value: "uint32_t", Kernel: PerfOutput, User: PerfReader, NoBTF: true},
+	{Name: "perf_event_array", Type: ebpf.PerfEventArray, Key: "int32_t", Value: "uint32_t", Kernel: PerfOutput, User: PerfReader, NoBTF: true, PerCPUEntries: true},
 	{Name: "stack_trace", Type: ebpf.StackTrace, Key: "int32_t", Value: "uint64_t [127]", Kernel: StackIDs, User: StackReader, NoBTF: true},
+	{Name: "ringbuf", Type: ebpf.RingBuf, Kernel: RingOutput, User: RingReader, NoBTF: true, Bytes: true},
 }
 
 // MapTypeOf returns the map type called name.

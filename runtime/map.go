@@ -62,35 +62,9 @@ func (r *Runtime) kernelMap(d *value.Map) (*ebpf.Map, error) {
 
 // newMap implements bpf.map(type, max_entries, key_ctype, val_ctype).
 func (r *Runtime) newMap(L *lua.LState) int {
-	name := strings.ToLower(L.CheckString(1))
-	typ, ok := proto.MapTypeOf(name)
-	if !ok {
-		L.ArgError(1, fmt.Sprintf("unknown map type %q (known: %s)", name, strings.Join(proto.MapTypeNames(), ", ")))
-	}
-	max := L.OptInt(2, 4096)
-	key, val := r.reg.MustParse("uint32_t"), r.reg.MustParse("uint32_t")
-	var err error
-	if L.GetTop() >= 3 && L.Get(3) != lua.LNil {
-		if key, err = r.ffi.TypeOf(L, L.Get(3)); err != nil {
-			L.ArgError(3, err.Error())
-		}
-	}
-	if L.GetTop() >= 4 && L.Get(4) != lua.LNil {
-		if val, err = r.ffi.TypeOf(L, L.Get(4)); err != nil {
-			L.ArgError(4, err.Error())
-		}
-	}
-	if typ.Key != "" {
-		key = r.reg.MustParse(typ.Key)
-	}
-	if typ.Value != "" {
-		val = r.reg.MustParse(typ.Value)
-	}
-	if key.Size <= 0 || val.Size <= 0 {
-		L.ArgError(3, "map keys and values need a complete type with a size")
-	}
+	d := r.mapDesc(L)
 	r.nextMap++
-	d := &value.Map{Name: fmt.Sprintf("map%d", r.nextMap), Type: typ, Key: key, Value: val, MaxEntries: max}
+	d.Name = fmt.Sprintf("map%d", r.nextMap)
 	m := &Map{r: r, desc: d}
 	// Created now, so a failure is raised at the bpf.map call: a script
 	// that goes on without its map only fails later, far from the cause.
@@ -152,10 +126,7 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 			L.Push(lua.LNumber(m.desc.MaxEntries))
 			return 1
 		case "reader":
-			L.Push(L.NewFunction(func(L *lua.LState) int {
-				L.RaiseError("perf event readers (map:reader) are not supported yet")
-				return 0
-			}))
+			L.Push(L.NewFunction(r.mapReader))
 			return 1
 		}
 		if !isCharArray(m.desc.Key) {
@@ -319,4 +290,60 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 		L.Push(r.valueOut(L, m, vals, false))
 		return 2
 	}
+}
+
+// defaultRingBytes is a ring buffer's size when bpf.map('ringbuf') gives
+// none.
+const defaultRingBytes = 256 << 10
+
+// mapDesc reads bpf.map's arguments into a map description (without a
+// name), raising an argument error for what the kernel would refuse.
+func (r *Runtime) mapDesc(L *lua.LState) *value.Map {
+	name := strings.ToLower(L.CheckString(1))
+	typ, ok := proto.MapTypeOf(name)
+	if !ok {
+		L.ArgError(1, fmt.Sprintf("unknown map type %q (known: %s)", name, strings.Join(proto.MapTypeNames(), ", ")))
+	}
+	if typ.Bytes {
+		size := L.OptInt(2, defaultRingBytes)
+		page := os.Getpagesize()
+		if size <= 0 || size%page != 0 || size&(size-1) != 0 {
+			L.ArgError(2, fmt.Sprintf("a %s's size must be a power of two and a multiple of the page size (%d bytes), such as %d", name, page, defaultRingBytes))
+		}
+		return &value.Map{Type: typ, MaxEntries: size}
+	}
+	max := L.OptInt(2, 4096)
+	if typ.PerCPUEntries {
+		// At most one entry per CPU, as the kernel needs (the original's
+		// examples leave the default of 4096).
+		n, err := ebpf.PossibleCPU()
+		if err != nil {
+			L.RaiseError("count the CPUs for a %s map: %v", name, err)
+		}
+		if max <= 0 || max > n {
+			max = n
+		}
+	}
+	key := r.mapType(L, 3, typ.Key)
+	val := r.mapType(L, 4, typ.Value)
+	return &value.Map{Type: typ, Key: key, Value: val, MaxEntries: max}
+}
+
+// mapType reads argument n of bpf.map, a key or value type: the one the
+// map type fixes, else the one given, else uint32_t.
+func (r *Runtime) mapType(L *lua.LState, n int, fixed string) *ctype.Type {
+	if fixed != "" {
+		return r.reg.MustParse(fixed)
+	}
+	if L.GetTop() < n || L.Get(n) == lua.LNil {
+		return r.reg.MustParse("uint32_t")
+	}
+	t, err := r.ffi.TypeOf(L, L.Get(n))
+	if err != nil {
+		L.ArgError(n, err.Error())
+	}
+	if t.Size <= 0 {
+		L.ArgError(n, "map keys and values need a complete type with a size")
+	}
+	return t
 }

@@ -94,10 +94,27 @@ func (m *Map) Spec() *ebpf.MapSpec {
 	return &ebpf.MapSpec{
 		Name:       KernelName(m.Name),
 		Type:       m.Type.Type,
-		KeySize:    uint32(m.Key.Size),
-		ValueSize:  uint32(m.Value.Size),
+		KeySize:    uint32(m.KeySize()),
+		ValueSize:  uint32(m.ValueSize()),
 		MaxEntries: uint32(m.MaxEntries),
 	}
+}
+
+// KeySize returns the size of the map's keys in bytes (0 for maps
+// without keys, such as ring buffers).
+func (m *Map) KeySize() int {
+	if m.Key == nil {
+		return 0
+	}
+	return m.Key.Size
+}
+
+// ValueSize returns the size of the map's values in bytes.
+func (m *Map) ValueSize() int {
+	if m.Value == nil {
+		return 0
+	}
+	return m.Value.Size
 }
 
 // KernelName makes a kernel-acceptable object name: up to 15 characters

@@ -52,9 +52,13 @@ type Table interface {
 type Map struct {
 	// Name is the symbol instructions reference the map by; unique among
 	// the maps of one script.
-	Name       string
-	Type       *proto.MapType
+	Name string
+	Type *proto.MapType
+	// Key and Value are the C types of keys and values; nil for maps
+	// without them (Type.Bytes).
 	Key, Value *ctype.Type
+	// MaxEntries is the number of entries, or the size in bytes of a
+	// ring buffer.
 	MaxEntries int
 }
 

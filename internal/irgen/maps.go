@@ -10,7 +10,7 @@ import (
 func (g *builder) ref(m *Map) *ir.MapRef {
 	r, ok := g.refs[m]
 	if !ok {
-		r = &ir.MapRef{Name: m.Name, KeySize: m.Key.Size, ValueSize: m.Value.Size}
+		r = &ir.MapRef{Name: m.Name, KeySize: m.KeySize(), ValueSize: m.ValueSize()}
 		g.refs[m] = r
 		g.maps = append(g.maps, m)
 	}
