@@ -93,7 +93,8 @@ func TestSourceRejectsUnknownKind(t *testing.T) {
 // kind may not call.
 func TestBuiltinMessagesComeFromTheTable(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
-		{"perf_submit(events, 1)", "k.lua:2: perf_submit is not supported yet"},
+		{"probe_read(x, 1)", "k.lua:2: probe_read is not supported yet"},
+		{"perf_submit(events, 1)", "k.lua:2: perf_submit sends a stack object made with ffi.new; this is a number"},
 		{"stack_id(events, 0)", "k.lua:2: stack_id is not available in socket filter programs"},
 	} {
 		src := "local f = function(skb)\n\t" + tc.body + "\nend\n"

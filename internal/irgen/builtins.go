@@ -46,6 +46,8 @@ var builtinTable = []*builtin{
 	{name: "print", min: 1, max: 4, arity: "a format string and up to three numbers", lower: (*builder).print, helpers: fns(asm.FnTracePrintk)},
 	{name: "load_bytes", min: 2, max: 2, arity: "two arguments: load_bytes(offset, buf)", lower: (*builder).loadBytes, helpers: fns(asm.FnSkbLoadBytes)},
 	{name: "perf_submit", min: 2, max: 2, arity: "two arguments: perf_submit(map, record)", lower: (*builder).perfSubmit},
+	{name: "table.insert", min: 2, max: 2, arity: "two arguments: table.insert(map, record)", lower: (*builder).perfSubmit},
+	{name: "probe_read", min: 2, max: 3, arity: "two or three arguments: probe_read(dst, src [, type])", helpers: fns(asm.FnProbeReadKernel)},
 	{name: "stack_id", min: 2, max: 2, arity: "two arguments: stack_id(map, flags)", lower: (*builder).stackID, helpers: fns(asm.FnGetStackid)},
 	{name: "ffi.new", user: "ffi.new", min: 1, max: -1, arity: "a type and optional initial values", lower: (*builder).ffiNew},
 	{name: "ffi.cast", user: "ffi.cast", min: 2, max: 2, arity: "two arguments: ffi.cast(type, x)", lower: (*builder).ffiCast},

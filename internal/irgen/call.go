@@ -34,11 +34,11 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 	if !ok {
 		g.errorf("%s cannot be called from kernel functions", b)
 	}
-	for _, fn := range h.helpers {
-		g.needHelper(fn, string(b))
-	}
 	if h.lower == nil {
 		g.errorf("%s is not supported yet in kernel functions (see the README's status table)", b)
+	}
+	for _, fn := range h.helpers {
+		g.needHelper(fn, string(b))
 	}
 	if len(args) < h.min || (h.max >= 0 && len(args) > h.max) {
 		g.errorf("%s takes %s", b, h.arity)
