@@ -3,6 +3,8 @@ package ctype_test
 import (
 	"testing"
 
+	"github.com/cilium/ebpf/btf"
+
 	"github.com/luabpf/luabpf/ctype"
 )
 
@@ -31,6 +33,7 @@ func FuzzCDecl(f *testing.F) {
 				if ty.Size < -1 {
 					t.Errorf("%q: negative size %d", typ, ty.Size)
 				}
+				checkBTF(t, typ, ty)
 				// A spelled type must parse again.
 				if _, err := r.Parse(ty.String()); err != nil && ty.Kind != ctype.Func {
 					t.Errorf("%q spells as %q, which does not parse: %v", typ, ty.String(), err)
@@ -38,6 +41,25 @@ func FuzzCDecl(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkBTF converts a parsed type to BTF: a type with a size must
+// convert (unless it has an array without a length), to BTF of the same
+// size that marshals.
+func checkBTF(t *testing.T, spelling string, ty *ctype.Type) {
+	t.Helper()
+	b, err := ctype.BTF(ty)
+	if err != nil {
+		return
+	}
+	if ty.Size > 0 {
+		if n, err := btf.Sizeof(b); err != nil || n != ty.Size {
+			t.Errorf("%q: BTF size %d (%v), want %d", spelling, n, err, ty.Size)
+		}
+	}
+	if _, err := roundTrip(b); err != nil {
+		t.Errorf("%q: BTF does not marshal: %v", spelling, err)
+	}
 }
 
 func check(t *testing.T, err error) {
