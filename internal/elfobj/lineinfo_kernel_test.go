@@ -28,6 +28,14 @@ func loadXDP(t *testing.T, name string, insns asm.Instructions) *ebpf.Program {
 	return prog
 }
 
+// xdpFunc is the BTF function `int name(struct xdp_md *ctx)`.
+func xdpFunc(name string) *btf.Func {
+	return &btf.Func{Name: name, Linkage: btf.GlobalFunc, Type: &btf.FuncProto{
+		Return: &btf.Int{Name: "int", Size: 4, Encoding: btf.Signed},
+		Params: []btf.FuncParam{{Name: "ctx", Type: &btf.Pointer{Target: &btf.Fwd{Name: "xdp_md"}}}},
+	}}
+}
+
 // kernelLines returns the kernel's line records for prog as
 // "file:line:text" strings.
 func kernelLines(t *testing.T, prog *ebpf.Program) []string {
@@ -62,15 +70,25 @@ func TestHandBuiltSourceLine(t *testing.T) {
 	}
 }
 
-// TestHandBuiltLineInfo loads the instructions LineInfo returns: the
-// kernel gets the records an object would give, with file and line.
+// TestHandBuiltLineInfo loads the instructions LineInfo returns, with a
+// function on the first: the kernel gets the func and line records an
+// object would give, with file and line.
 func TestHandBuiltLineInfo(t *testing.T) {
 	kerneltest.Require(t)
-	insns, err := elfobj.LineInfo(classifyInsns())
+	insns := classifyInsns()
+	insns[0] = btf.WithFuncMetadata(insns[0], xdpFunc("classify"))
+	insns, err := elfobj.LineInfo(insns)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prog := loadXDP(t, "classify", insns)
+	info, err := prog.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fis, err := info.FuncInfos(); err != nil || len(fis) != 1 || fis[0].Func.Name != "classify" {
+		t.Errorf("kernel func info %v (%v), want classify", fis, err)
+	}
 	want := []string{
 		"0@classify.lua:2:\tif #pkt < 14 then return XDP_DROP end",
 		"6@classify.lua:3:\tlocal t = pkt.eth.type",
@@ -100,11 +118,7 @@ func TestHandBuiltFuncInfo(t *testing.T) {
 	for i := range insns {
 		insns[i] = insns[i].WithSource(nil)
 	}
-	fn := &btf.Func{Name: name, Linkage: btf.GlobalFunc, Type: &btf.FuncProto{
-		Return: &btf.Int{Name: "int", Size: 4, Encoding: btf.Signed},
-		Params: []btf.FuncParam{{Name: "ctx", Type: &btf.Pointer{Target: &btf.Fwd{Name: "xdp_md"}}}},
-	}}
-	insns[0] = btf.WithFuncMetadata(insns[0].WithSymbol(name), fn)
+	insns[0] = btf.WithFuncMetadata(insns[0].WithSymbol(name), xdpFunc(name))
 	prog := loadXDP(t, name, insns)
 	info, err := prog.Info()
 	if err != nil {
