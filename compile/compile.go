@@ -4,7 +4,8 @@
 //	prog, err := compile.Source("count.lua", src, &compile.Options{
 //		Maps: map[string]compile.MapSpec{"counts": {Type: "array", MaxEntries: 256}},
 //	})
-//	coll, err := ebpf.NewCollection(prog.CollectionSpec())
+//	spec, err := prog.CollectionSpec()
+//	coll, err := ebpf.NewCollection(spec)
 //
 // [Source] compiles one function of a file with its free names bound by
 // [Options]. The Lua runtime uses the lower-level entry point: [Parse] a

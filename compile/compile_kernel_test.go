@@ -1,6 +1,8 @@
 package compile_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf"
@@ -17,7 +19,11 @@ func TestCollectionLoadsAndCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	coll, err := ebpf.NewCollection(prog.CollectionSpec())
+	spec, err := prog.CollectionSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll, err := ebpf.NewCollection(spec)
 	if err != nil {
 		t.Fatalf("%+v", err)
 	}
@@ -32,6 +38,60 @@ func TestCollectionLoadsAndCounts(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("counts[17] = %d after 3 UDP frames, want 3", n)
+	}
+}
+
+// TestKernelKeepsDebugInfo loads a compiled program and its map and
+// reads back what the kernel kept: the function's whole name from its
+// func info, the Lua file and line of each statement from its line info,
+// and the map's BTF.
+func TestKernelKeepsDebugInfo(t *testing.T) {
+	kerneltest.Require(t)
+	src := "local count_udp_packets = function(skb)\n" +
+		"\tif pkt.ip.proto == 17 then\n" +
+		"\t\txadd(counts[0].packets, 1)\n" +
+		"\tend\n" +
+		"end\n"
+	prog, err := compile.Source("count.lua", src, &compile.Options{
+		Maps: map[string]compile.MapSpec{"counts": {Type: "array", ValueType: "struct { uint64_t packets; }", MaxEntries: 1}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := prog.CollectionSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		t.Fatalf("%+v", err)
+	}
+	defer coll.Close()
+	info, err := coll.Programs[prog.Spec.Name].Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	funcs, err := info.FuncInfos()
+	if err != nil || len(funcs) != 1 || funcs[0].Func.Name != "count_udp_packets" {
+		t.Errorf("func info %v, %v; want count_udp_packets", funcs, err)
+	}
+	lines, err := info.LineInfos()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lines {
+		got = append(got, fmt.Sprintf("%s:%d", l.Line.FileName(), l.Line.LineNumber()))
+	}
+	if s := strings.Join(got, " "); !strings.Contains(s, "count.lua:2") || !strings.Contains(s, "count.lua:3") {
+		t.Errorf("kernel line info %q lacks count.lua:2 and count.lua:3", s)
+	}
+	minfo, err := coll.Maps["counts"].Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := minfo.BTFID(); !ok {
+		t.Error("the map has no BTF")
 	}
 }
 

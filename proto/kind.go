@@ -46,6 +46,10 @@ type Kind struct {
 	// kind's read and write rules per field. Nil when it is built per
 	// attach point (tracepoints).
 	Ctx *Ctx
+	// CtxBTF is the name of the context struct in the kernel's BTF
+	// ("__sk_buff"), which the program's func info may name; "" for a
+	// context the func info calls void *.
+	CtxBTF string
 	// Packet says how the program reads packet bytes (pkt.*).
 	Packet PacketAccess
 	// Return says what the function's return value means.
@@ -103,6 +107,7 @@ var SocketFilter = &Kind{
 	Program: ebpf.SocketFilter,
 	Section: "socket",
 	Ctx:     skbView("struct __sk_buff", func(f skbField) Access { return f.socket }),
+	CtxBTF:  "__sk_buff",
 	Packet:  SkbLoads,
 	Return:  "the number of bytes of the packet to keep (0 drops it)",
 }

@@ -39,7 +39,11 @@ func (m *Map) create() (*ebpf.Map, error) {
 	if m.m != nil {
 		return m.m, nil
 	}
-	em, err := ebpf.NewMap(m.desc.Spec())
+	spec, err := m.desc.Spec()
+	if err != nil {
+		return nil, err
+	}
+	em, err := ebpf.NewMap(spec)
 	if err != nil {
 		hint := ""
 		if errors.Is(err, os.ErrPermission) {

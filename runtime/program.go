@@ -73,7 +73,10 @@ func (p *Program) loadAs(t ebpf.ProgramType) (*ebpf.Program, error) {
 	if p.prog != nil {
 		return p.prog, nil
 	}
-	spec := p.comp.Spec.Copy()
+	spec, err := p.comp.KernelSpec()
+	if err != nil {
+		return nil, err
+	}
 	spec.Type = t
 	for _, d := range p.comp.Maps {
 		m, err := p.r.kernelMap(d)

@@ -1,8 +1,13 @@
 package value
 
 import (
+	"fmt"
+
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/disasm"
+	"github.com/luabpf/luabpf/internal/elfobj"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"
 )
@@ -75,29 +80,88 @@ func (p *Program) Dump() string { return disasm.Program(p.Spec.Instructions) }
 
 // MapSpecs returns the specifications of the maps the program uses, by
 // name.
-func (p *Program) MapSpecs() map[string]*ebpf.MapSpec {
+func (p *Program) MapSpecs() (map[string]*ebpf.MapSpec, error) {
 	out := make(map[string]*ebpf.MapSpec, len(p.Maps))
 	for _, m := range p.Maps {
-		out[m.Name] = m.Spec()
+		s, err := m.Spec()
+		if err != nil {
+			return nil, err
+		}
+		out[m.Name] = s
 	}
-	return out
+	return out, nil
 }
 
 // CollectionSpec returns a collection holding the program (under its
-// kernel name) and its maps, ready for ebpf.NewCollection.
-func (p *Program) CollectionSpec() *ebpf.CollectionSpec {
-	return &ebpf.CollectionSpec{Maps: p.MapSpecs(), Programs: map[string]*ebpf.ProgramSpec{p.Spec.Name: p.Spec}}
+// kernel name, as KernelSpec makes it) and its maps, ready for
+// ebpf.NewCollection.
+func (p *Program) CollectionSpec() (*ebpf.CollectionSpec, error) {
+	maps, err := p.MapSpecs()
+	if err != nil {
+		return nil, err
+	}
+	spec, err := p.KernelSpec()
+	if err != nil {
+		return nil, err
+	}
+	return &ebpf.CollectionSpec{Maps: maps, Programs: map[string]*ebpf.ProgramSpec{spec.Name: spec}}, nil
 }
 
-// Spec returns the kernel map specification of the map.
-func (m *Map) Spec() *ebpf.MapSpec {
-	return &ebpf.MapSpec{
+// KernelSpec returns a copy of Spec ready to load with its debug
+// information: func info naming the function (so the kernel keeps its
+// whole name) and BTF line info with the Lua file and line of each
+// statement, which the verifier's log and bpftool's dumps show. Spec
+// itself keeps every instruction's *source.Line.
+func (p *Program) KernelSpec() (*ebpf.ProgramSpec, error) {
+	s := p.Spec.Copy()
+	insns, err := elfobj.LineInfo(s.Instructions)
+	if err != nil {
+		return nil, fmt.Errorf("line info for %s: %w", p.Name, err)
+	}
+	s.Instructions = insns
+	if len(insns) > 0 {
+		insns[0] = btf.WithFuncMetadata(insns[0], FuncType(p.Name, p.Kind))
+	}
+	return s, nil
+}
+
+// FuncType is the BTF function a program of kind k named name is: int
+// name(CTX *ctx), with the kind's context struct or void.
+func FuncType(name string, k *proto.Kind) *btf.Func {
+	var ctx btf.Type = &btf.Void{}
+	if k.CtxBTF != "" {
+		ctx = &btf.Fwd{Name: k.CtxBTF}
+	}
+	proto := &btf.FuncProto{
+		Return: &btf.Int{Name: "int", Size: 4, Encoding: btf.Signed},
+		Params: []btf.FuncParam{{Name: "ctx", Type: &btf.Pointer{Target: ctx}}},
+	}
+	return &btf.Func{Name: name, Type: proto, Linkage: btf.GlobalFunc}
+}
+
+// Spec returns the kernel map specification of the map, with BTF for
+// its key and value types where the map type takes it, so bpftool prints
+// entries with their field names.
+func (m *Map) Spec() (*ebpf.MapSpec, error) {
+	s := &ebpf.MapSpec{
 		Name:       KernelName(m.Name),
 		Type:       m.Type.Type,
 		KeySize:    uint32(m.KeySize()),
 		ValueSize:  uint32(m.ValueSize()),
 		MaxEntries: uint32(m.MaxEntries),
 	}
+	if m.Type.NoBTF || m.Key == nil || m.Value == nil {
+		return s, nil
+	}
+	conv := ctype.NewBTFConverter()
+	var err error
+	if s.Key, err = conv.Convert(m.Key); err != nil {
+		return nil, fmt.Errorf("map %s: BTF for the key type %s: %w", m.Name, m.Key, err)
+	}
+	if s.Value, err = conv.Convert(m.Value); err != nil {
+		return nil, fmt.Errorf("map %s: BTF for the value type %s: %w", m.Name, m.Value, err)
+	}
+	return s, nil
 }
 
 // KeySize returns the size of the map's keys in bytes (0 for maps

@@ -77,7 +77,10 @@ func BenchmarkSeedSockets(b *testing.B) {
 func loadCase(tb testing.TB, c *corpusCase, res *Result) *ebpf.Program {
 	insns := append(res.Insns[:0:0], res.Insns...)
 	for _, ref := range res.Maps {
-		spec := ref.Spec()
+		spec, err := ref.Spec()
+		if err != nil {
+			tb.Fatal(err)
+		}
 		spec.MaxEntries = 256
 		m, err := ebpf.NewMap(spec)
 		if err != nil {
