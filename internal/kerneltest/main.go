@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/luabpf/luabpf/internal/tracefs"
 )
 
 // EventPrefix starts the name of every tracefs probe event luabpf creates;
@@ -195,7 +197,7 @@ func readPacketInodes() map[string]bool {
 // readEvents records the probe events named with EventPrefix, as
 // "kprobe_events: p:luabpf_x/sym". Without tracefs there are none to read.
 func (s *snapshot) readEvents() error {
-	dir, err := findTracefs()
+	dir, err := tracefs.Find()
 	if err != nil || dir == "" {
 		return err
 	}

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +46,25 @@ func TestSuggest(t *testing.T) {
 	} {
 		if got := Suggest(tc.name, cands); got != tc.want {
 			t.Errorf("Suggest(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestNearest(t *testing.T) {
+	cands := []string{"readline", "readlink", "realine", "read", "write", "readline"}
+	for _, tc := range []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"readlin", 3, "readline readlink realine"},
+		{"readlin", 1, "readline"},
+		{"readline", 3, "readline readlink realine"},
+		{"completely", 3, ""},
+		{"rite", 3, "write"},
+	} {
+		if got := strings.Join(Nearest(tc.name, cands, tc.n), " "); got != tc.want {
+			t.Errorf("Nearest(%q, %d) = %q, want %q", tc.name, tc.n, got, tc.want)
 		}
 	}
 }

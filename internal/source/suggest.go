@@ -1,5 +1,10 @@
 package source
 
+import (
+	"slices"
+	"strings"
+)
+
 // Suggest returns the candidate closest to name by edit distance, or "" when
 // none is close enough to be a likely typo.
 func Suggest(name string, candidates []string) string {
@@ -34,4 +39,37 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// Nearest returns up to n candidates close enough to name to be likely
+// typos of it, by the same measure as Suggest, nearest first and equally
+// near ones in alphabetical order. Duplicates in candidates count once.
+func Nearest(name string, candidates []string, n int) []string {
+	limit := min(len(name)/2+1, 3)
+	type near struct {
+		name string
+		dist int
+	}
+	var found []near
+	seen := map[string]bool{}
+	for _, c := range candidates {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if d := editDistance(name, c); d < limit || d <= 1 {
+			found = append(found, near{c, d})
+		}
+	}
+	slices.SortFunc(found, func(a, b near) int {
+		if a.dist != b.dist {
+			return a.dist - b.dist
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	out := make([]string, 0, min(n, len(found)))
+	for _, f := range found[:min(n, len(found))] {
+		out = append(out, f.name)
+	}
+	return out
 }
