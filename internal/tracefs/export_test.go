@@ -20,3 +20,6 @@ func Mounts() ([]string, error) {
 	}
 	return out, nil
 }
+
+// SetBeforePoll makes p call f each time it is about to wait in poll(2).
+func SetBeforePoll(p *Pipe, f func()) { p.beforePoll = f }
