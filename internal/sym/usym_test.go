@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -62,11 +63,15 @@ const targetMain = `
 int lib_fn(int);
 __attribute__((noinline)) int main_fn(int x) { return x * 3 + 1; }
 static __attribute__((noinline, used)) int hidden_fn(int x) { return x - 1; }
+/* A function whose symbol has no size, as hand-written assembly often has. */
+__asm__(".text\n.globl zero_fn\n.type zero_fn, %function\nzero_fn:\n\tret\n");
+void zero_fn(void);
 int main(void) {
 	printf("%p %p %p %p\n", (void *)main_fn, (void *)lib_fn, (void *)getpid, (void *)hidden_fn);
 	fflush(stdout);
 	char c;
 	read(0, &c, 1); /* wait for the test to close stdin */
+	zero_fn();
 	return main_fn(lib_fn(1)) == 0;
 }
 `
@@ -100,9 +105,11 @@ func buildTarget(t *testing.T, dir string, strip bool) string {
 	return exe
 }
 
-// startTarget runs exe and returns its pid and the four addresses it
-// prints; it ends when the test does.
-func startTarget(t *testing.T, exe string) (int, [4]uint64) {
+// startTarget runs exe and returns its pid, the four addresses it prints,
+// and a function that lets it go on (it calls zero_fn, lib_fn and
+// main_fn once) and waits for it to exit, which happens at the end of the
+// test otherwise.
+func startTarget(t *testing.T, exe string) (int, [4]uint64, func()) {
 	t.Helper()
 	cmd := exec.Command(exe)
 	stdin, err := cmd.StdinPipe()
@@ -116,10 +123,16 @@ func startTarget(t *testing.T, exe string) (int, [4]uint64) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Wait()
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			stdin.Close()
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("test program: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
@@ -128,13 +141,13 @@ func startTarget(t *testing.T, exe string) (int, [4]uint64) {
 	if _, err := fmt.Sscanf(line, "%v %v %v %v", &a[0], &a[1], &a[2], &a[3]); err != nil {
 		t.Fatalf("target printed %q: %v", line, err)
 	}
-	return cmd.Process.Pid, a
+	return cmd.Process.Pid, a, stop
 }
 
 // TestUsymProcess looks up functions of a PIE executable, of its shared
 // library and of libc in another process.
 func TestUsymProcess(t *testing.T) {
-	pid, a := startTarget(t, buildTarget(t, t.TempDir(), false))
+	pid, a, _ := startTarget(t, buildTarget(t, t.TempDir(), false))
 	r := NewResolver()
 	for _, tc := range []struct {
 		addr uint64
@@ -157,7 +170,7 @@ func TestUsymProcess(t *testing.T) {
 // exports no symbols in .dynsym), while its library keeps its names.
 func TestUsymStripped(t *testing.T) {
 	exe := buildTarget(t, t.TempDir(), true)
-	pid, a := startTarget(t, exe)
+	pid, a, _ := startTarget(t, exe)
 	r := NewResolver()
 	got := r.Usym(pid, a[3])
 	// hidden_fn's address in the file is its address minus the load base.
