@@ -1,7 +1,9 @@
 // Package proto describes what kernel functions read: packet headers for
 // the dissector chain (pkt.ip.udp.data ...), the context structures
-// programs are called with (struct __sk_buff, ...), and the named
-// constants scripts use (c.ip.proto_udp, BPF.F_FAST_STACK_CMP).
+// programs are called with (struct __sk_buff, struct pt_regs per
+// architecture, tracepoint records parsed from tracefs format files by
+// ParseFormat), and the named constants scripts use (c.ip.proto_udp,
+// BPF.F_FAST_STACK_CMP).
 //
 // It is data, not code generation: the compiler's front end walks these
 // tables to turn `pkt.ip.tcp.data` into offset arithmetic and loads.

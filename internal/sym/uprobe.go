@@ -41,6 +41,7 @@ type UprobeSpecError struct {
 	Spec, Problem string
 }
 
+// Error says what is wrong and how to write a target.
 func (e *UprobeSpecError) Error() string {
 	return fmt.Sprintf("uprobe target '%s' %s; write 'file:function', e.g. '/bin/bash:readline', 'c:malloc' or 'bash:readline+4'", e.Spec, e.Problem)
 }

@@ -55,6 +55,7 @@ type UnknownTracepointError struct {
 	Suggestions []string // nearest existing names, nearest first; may be empty
 }
 
+// Error names the tracepoint and the nearest existing ones.
 func (e *UnknownTracepointError) Error() string {
 	msg := fmt.Sprintf("no tracepoint '%s' in this kernel", e.Name)
 	switch n := len(e.Suggestions); n {

@@ -53,6 +53,7 @@ type BadNameError struct {
 	Name string
 }
 
+// Error says how to write the name.
 func (e *BadNameError) Error() string {
 	hint := "e.g. 'sched/sched_switch'"
 	if c, ev, ok := strings.Cut(e.Name, ":"); ok && c != "" && ev != "" && !strings.ContainsAny(ev, ":/") {
