@@ -85,12 +85,14 @@ func (p *PtRegs) Reg(name string) (Reg, bool) {
 	return Reg{}, false
 }
 
-// Ctx returns the layout as a context structure, one field per name
-// (aliases included, at the offset of what they stand for).
+// Ctx returns the layout as the context of kprobe and uprobe programs,
+// one field per name (aliases included, at the offset of what they stand
+// for), all read-only as the kernel's kprobe_prog_is_valid_access has
+// them.
 func (p *PtRegs) Ctx() *Ctx {
 	c := &Ctx{Name: "struct pt_regs", Size: p.Size}
 	for _, r := range p.Regs {
-		c.Fields = append(c.Fields, CtxField{Name: r.Name, Off: r.Off, Size: RegSize, Len: r.Len})
+		c.Fields = append(c.Fields, CtxField{Name: r.Name, Off: r.Off, Size: RegSize, Len: r.Len, Access: Read})
 	}
 	return c
 }

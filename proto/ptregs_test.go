@@ -61,7 +61,7 @@ func TestPtRegsCtx(t *testing.T) {
 		seen := map[string]bool{}
 		for _, r := range p.Regs {
 			f, ok := c.Field(r.Name)
-			if !ok || f.Off != r.Off || f.Size != RegSize || f.Len != r.Len {
+			if !ok || f.Off != r.Off || f.Size != RegSize || f.Len != r.Len || f.Access != Read {
 				t.Errorf("%s: ctx field %+v for register %+v", p.Arch, f, r)
 			}
 			if end := r.Off + RegSize*max(r.Len, 1); end > p.Size {

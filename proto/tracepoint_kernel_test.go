@@ -13,8 +13,6 @@ import (
 	"github.com/luabpf/luabpf/internal/tracefs"
 )
 
-func TestMain(m *testing.M) { kerneltest.Main(m) }
-
 // TestParseFormatAllKernel parses every tracepoint format of this kernel.
 func TestParseFormatAllKernel(t *testing.T) {
 	kerneltest.Require(t)
