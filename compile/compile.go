@@ -63,15 +63,23 @@ func Function(fn *Func, opts *FuncOptions) (*Program, error) {
 	if kind == nil {
 		kind = proto.SocketFilter
 	}
-	res, err := pipeline.Compile(fn.fn, &pipeline.Options{Kind: kind, Env: opts.Env, NoOptimize: opts.NoOptimize, Dump: opts.Dump})
+	var ctx *proto.Ctx
+	if opts.Tracepoint != nil {
+		ctx = opts.Tracepoint.Ctx()
+	}
+	res, err := pipeline.Compile(fn.fn, &pipeline.Options{Kind: kind, Ctx: ctx, Env: opts.Env, NoOptimize: opts.NoOptimize, Dump: opts.Dump})
 	if err != nil {
 		return nil, err
+	}
+	section := opts.Section
+	if section == "" {
+		section = kind.Section
 	}
 	spec := &ebpf.ProgramSpec{
 		Name:         value.KernelName(res.Name),
 		Type:         kind.Program,
 		AttachType:   kind.Attach,
-		SectionName:  kind.Section,
+		SectionName:  section,
 		Instructions: res.Insns,
 		License:      "GPL",
 	}

@@ -18,6 +18,8 @@ type CtxField struct {
 	Off  int
 	Size int // element size
 	Len  int // > 0 for arrays
+	// Signed fields sign-extend when read.
+	Signed bool
 	// Packet marks skb->data / data_end style fields: u32 in the layout,
 	// packet pointers to the program.
 	Packet bool

@@ -51,8 +51,8 @@ const perfmon = "CAP_PERFMON"
 var skbKinds = Set(SocketFilterKind)
 
 // tracingKinds are the kinds that may read kernel and user memory and
-// walk stacks; no tracing kind exists yet.
-var tracingKinds = Set()
+// walk stacks.
+var tracingKinds = Set(TracepointKind, KprobeKind, UprobeKind)
 
 // helpers is the helper table. Kernel's own list per program type:
 // bpf_base_func_proto and the per-type *_func_proto in the kernel.

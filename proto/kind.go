@@ -11,17 +11,8 @@ import (
 // compiler, compile and runtime packages receive a *Kind and ask it; none
 // of them tests which kind it is.
 //
-// Socket filters are the only row today. The next rows, as the tracing and
-// networking work adds them:
+// The next rows, as the networking work adds them:
 //
-//	tracepoint  ebpf.TracePoint, section "tracepoint/CAT/NAME", context
-//	            built at compile time from the tracepoint's tracefs format,
-//	            no packet, pointers read from the context point to kernel
-//	            memory, return value ignored
-//	kprobe      ebpf.Kprobe, "kprobe/SYM", context pt_regs of the running
-//	            architecture (see the per-arch tables), kernel memory
-//	uprobe      ebpf.Kprobe, "uprobe/...", pt_regs, pointers point to user
-//	            memory (read with probe_read_user)
 //	xdp         ebpf.XDP (attach ebpf.AttachXDP), "xdp", context
 //	            struct xdp_md, direct packet pointers with data_end bounds
 //	            checks, returns an XDP action
@@ -40,8 +31,9 @@ type Kind struct {
 	Program ebpf.ProgramType
 	Attach  ebpf.AttachType
 	// Section is the ELF section libbpf expects the program in, or its
-	// prefix when the attach point follows ("tracepoint/" + "CAT/NAME").
-	Section string
+	// prefix when the attach point follows ("tracepoint/" + "CAT/NAME");
+	// RetSection the same for return probes.
+	Section, RetSection string
 	// Ctx is the structure the function's parameter points to, with this
 	// kind's read and write rules per field. Nil when it is built per
 	// attach point (tracepoints).
@@ -52,6 +44,10 @@ type Kind struct {
 	CtxBTF string
 	// Packet says how the program reads packet bytes (pkt.*).
 	Packet PacketAccess
+	// UserPointers says that pointers read from the context point to
+	// user memory (uprobes) rather than kernel memory; it picks
+	// bpf_probe_read_user over bpf_probe_read_kernel.
+	UserPointers bool
 	// Return says what the function's return value means.
 	Return string
 }
@@ -62,6 +58,9 @@ type KindID uint8
 // Program kind numbers.
 const (
 	SocketFilterKind KindID = iota
+	TracepointKind
+	KprobeKind
+	UprobeKind
 	numKinds
 )
 
@@ -112,9 +111,64 @@ var SocketFilter = &Kind{
 	Return:  "the number of bytes of the packet to keep (0 drops it)",
 }
 
+// Tracepoint is a program attached to a kernel tracepoint
+// (bpf.tracepoint): its context is the tracepoint's record, whose layout
+// the tracepoint's tracefs format file gives, so it is built per attach
+// point.
+var Tracepoint = &Kind{
+	ID:      TracepointKind,
+	Name:    "tracepoint",
+	Program: ebpf.TracePoint,
+	Section: "tracepoint/",
+	Packet:  NoPacket,
+	Return:  "nothing: the kernel ignores it",
+}
+
+// Kprobe is a program attached to a kernel function's entry or return
+// (bpf.kprobe): its context is the registers, struct pt_regs of the
+// running architecture, and pointers in them point to kernel memory.
+var Kprobe = &Kind{
+	ID:         KprobeKind,
+	Name:       "kprobe",
+	Program:    ebpf.Kprobe,
+	Section:    "kprobe/",
+	RetSection: "kretprobe/",
+	Ctx:        hostPtRegsCtx(),
+	Packet:     NoPacket,
+	Return:     "nothing: the kernel ignores it",
+}
+
+// Uprobe is a program attached to a function of a program or library
+// (bpf.uprobe): its context is the registers, and pointers in them point
+// to the traced process's memory.
+var Uprobe = &Kind{
+	ID:           UprobeKind,
+	Name:         "uprobe",
+	Program:      ebpf.Kprobe,
+	Section:      "uprobe/",
+	RetSection:   "uretprobe/",
+	Ctx:          hostPtRegsCtx(),
+	Packet:       NoPacket,
+	UserPointers: true,
+	Return:       "nothing: the kernel ignores it",
+}
+
+// hostPtRegsCtx is pt_regs of the running architecture, or nil where
+// luabpf has no layout (compiling a probe then says so).
+func hostPtRegsCtx() *Ctx {
+	p, err := HostPtRegs()
+	if err != nil {
+		return nil
+	}
+	return p.Ctx()
+}
+
 // kinds lists every program kind by ID.
 var kinds = [numKinds]*Kind{
 	SocketFilterKind: SocketFilter,
+	TracepointKind:   Tracepoint,
+	KprobeKind:       Kprobe,
+	UprobeKind:       Uprobe,
 }
 
 // KindOf returns the kind with the given ID, or an error for an ID no

@@ -9,7 +9,7 @@ import (
 	"github.com/luabpf/luabpf/ctype"
 )
 
-// Tracepoint describes the record a tracepoint hands its programs, as its
+// TracepointFormat describes the record a tracepoint hands its programs, as its
 // tracefs format file gives it: the context of tracepoint programs.
 //
 // BPF tracepoint programs cannot read the first 8 bytes of the record (the
@@ -17,7 +17,7 @@ import (
 // offsets below sizeof(void *). They are listed here all the same, with
 // Common set, so that a script naming one gets a precise error rather than
 // a spelling hint.
-type Tracepoint struct {
+type TracepointFormat struct {
 	Name   string            // "sched/sched_switch" as the script wrote it, or the format's name line
 	ID     int               // the event id, perf_event_attr.config for PERF_TYPE_TRACEPOINT
 	Fields []TracepointField // in the order of the format file, common_* first
@@ -54,7 +54,7 @@ type TracepointField struct {
 }
 
 // Field returns the field called name.
-func (t *Tracepoint) Field(name string) (TracepointField, bool) {
+func (t *TracepointFormat) Field(name string) (TracepointField, bool) {
 	for _, f := range t.Fields {
 		if f.Name == name {
 			return f, true
@@ -64,7 +64,7 @@ func (t *Tracepoint) Field(name string) (TracepointField, bool) {
 }
 
 // Names returns the field names, sorted, for spelling hints.
-func (t *Tracepoint) Names() []string {
+func (t *TracepointFormat) Names() []string {
 	out := make([]string, len(t.Fields))
 	for i, f := range t.Fields {
 		out[i] = f.Name
@@ -79,12 +79,12 @@ func (t *Tracepoint) Names() []string {
 const maxRecord = 1 << 16
 
 // ParseFormat parses a tracefs format file (events/CATEGORY/EVENT/format)
-// into a Tracepoint whose Struct is laid out for arch. name, written
+// into a TracepointFormat whose Struct is laid out for arch. name, written
 // "category/event", names the tracepoint in errors and in the struct's
 // name; when it is "" the format's own name line is used. Errors describe
 // the line of the file that is wrong; ParseFormat never panics.
-func ParseFormat(name string, data []byte, arch ctype.Arch) (*Tracepoint, error) {
-	tp := &Tracepoint{Name: name, ID: -1}
+func ParseFormat(name string, data []byte, arch ctype.Arch) (*TracepointFormat, error) {
+	tp := &TracepointFormat{Name: name, ID: -1}
 	fail := func(line int, format string, args ...any) error {
 		what := "tracepoint format"
 		if tp.Name != "" {
@@ -234,4 +234,23 @@ func parseDecl(f *TracepointField, decl string) error {
 
 func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// Ctx returns the record as a context structure for programs: every
+// field but the common_* header (which the kernel does not let programs
+// read) is readable, integers with their width and signedness, arrays
+// by element.
+func (t *TracepointFormat) Ctx() *Ctx {
+	c := &Ctx{Name: t.Struct.String(), Size: t.Struct.Size}
+	for _, f := range t.Fields {
+		cf := CtxField{Name: f.Name, Off: f.Offset, Size: f.Size, Signed: f.Signed}
+		if f.Array && f.Len > 0 {
+			cf.Size, cf.Len = f.Size/f.Len, f.Len
+		}
+		if !f.Common && cf.Size > 0 && cf.Size <= 8 && cf.Size&(cf.Size-1) == 0 {
+			cf.Access = Read
+		}
+		c.Fields = append(c.Fields, cf)
+	}
+	return c
 }

@@ -52,7 +52,7 @@ func TestParseFormatAllKernel(t *testing.T) {
 
 // TestTracepointContextAccess loads tracepoint programs that read a field
 // at the offset ParseFormat gives: the verifier takes a field of the
-// event, and refuses the common_* header, as the Tracepoint doc says.
+// event, and refuses the common_* header, as the TracepointFormat doc says.
 func TestTracepointContextAccess(t *testing.T) {
 	kerneltest.Require(t)
 	data, err := tracefs.ReadFormat("sched/sched_switch")

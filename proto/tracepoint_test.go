@@ -15,7 +15,7 @@ import (
 var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
 
 // parseTestdata parses testdata/tracepoint/CATEGORY__EVENT.format.
-func parseTestdata(t *testing.T, name string) *Tracepoint {
+func parseTestdata(t *testing.T, name string) *TracepointFormat {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "tracepoint", strings.ReplaceAll(name, "/", "__")+".format"))
 	if err != nil {
@@ -30,7 +30,7 @@ func parseTestdata(t *testing.T, name string) *Tracepoint {
 
 // describe prints a tracepoint one field per line: offset, size, name,
 // the format's type, the struct member's type and the flags.
-func describe(tp *Tracepoint) string {
+func describe(tp *TracepointFormat) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s id %d: %s, size %d, align %d\n", tp.Name, tp.ID, tp.Struct, tp.Struct.Size, tp.Struct.Align)
 	for i, f := range tp.Fields {
@@ -89,7 +89,7 @@ type fieldWant struct {
 	ptr, dataLoc bool
 }
 
-func checkFields(t *testing.T, tp *Tracepoint, want []fieldWant) {
+func checkFields(t *testing.T, tp *TracepointFormat, want []fieldWant) {
 	t.Helper()
 	for _, w := range want {
 		f, ok := tp.Field(w.name)

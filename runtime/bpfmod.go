@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"github.com/cilium/ebpf/link"
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/proto"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -18,21 +19,20 @@ func (r *Runtime) bpfModule() *lua.LTable {
 		"dump_string": r.dumpString,
 		"ntoh":        r.ntoh,
 		"hton":        r.ntoh,
+		"tracepoint":  r.tracepoint,
+		"kprobe":      r.kprobe,
+		"uprobe":      r.uprobe,
+		"tracelog":    r.tracelog,
+		"ksym":        r.ksym,
+		"usym":        r.usym,
 	}
 	for name, fn := range fns {
 		t.RawSetString(name, L.NewFunction(fn))
 	}
-	for _, name := range []string{"tracepoint", "kprobe", "uprobe", "tracelog"} {
-		name := name
-		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
-			L.RaiseError("bpf.%s is not supported by this version of luabpf yet; socket filters are (see the README's status table)", name)
-			return 0
-		}))
-	}
 	mt := L.NewTable()
 	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
 		fn := L.CheckFunction(2)
-		p, err := r.compile(fn, proto.SocketFilter)
+		p, err := r.compile(fn, proto.SocketFilter, nil)
 		if err != nil {
 			return r.raise(err)
 		}
@@ -44,22 +44,23 @@ func (r *Runtime) bpfModule() *lua.LTable {
 }
 
 // programArg returns argument n as a program: a program object, or a
-// function compiled now as kind.
-func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind) *Program {
+// function compiled now as kind with the attach point's options.
+func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind, opts *value.CompileOptions) *Program {
 	switch v := L.Get(n).(type) {
 	case *lua.LFunction:
-		p, err := r.compile(v, kind)
+		p, err := r.compile(v, kind, opts)
 		if err != nil {
 			r.raise(err)
 		}
 		return p
 	case *lua.LUserData:
 		if p, ok := v.Value.(*Program); ok {
-			if p.comp.Kind == kind {
+			if p.comp.Kind == kind && opts == nil {
 				return p
 			}
-			// bpf(fn) compiled it as another kind: compile it again.
-			q, err := r.compile(p.fn, kind)
+			// bpf(fn) compiled it as another kind, or without the attach
+			// point's context: compile it again.
+			q, err := r.compile(p.fn, kind, opts)
 			if err != nil {
 				r.raise(err)
 			}
@@ -75,7 +76,7 @@ func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind) *Program {
 // socket with descriptor fd).
 func (r *Runtime) socket(L *lua.LState) int {
 	target := L.Get(1)
-	p := r.programArg(L, 2, proto.SocketFilter)
+	p := r.programArg(L, 2, proto.SocketFilter, nil)
 	prog, err := p.load()
 	if err != nil {
 		return r.raise(err)

@@ -31,8 +31,9 @@ func (p *Program) Close() error {
 	return p.prog.Close()
 }
 
-// compile compiles fn as a program of the given kind.
-func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind) (*Program, error) {
+// compile compiles fn as a program of the given kind; base, when not nil,
+// gives the attach point's options (a tracepoint's format, the section).
+func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind, base *value.CompileOptions) (*Program, error) {
 	if fn.IsG {
 		return nil, errors.New("bpf() needs a Lua function, not a Go builtin")
 	}
@@ -41,7 +42,11 @@ func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind) (*Program, error)
 	if file == nil {
 		return nil, fmt.Errorf("kernel functions must be written in the script itself; %s:%d is not in a file luabpf parsed", p.SourceName, p.LineDefined)
 	}
-	opts := &value.CompileOptions{Kind: kind, Env: &env{r: r, fn: fn}}
+	opts := &value.CompileOptions{}
+	if base != nil {
+		*opts = *base
+	}
+	opts.Kind, opts.Env = kind, &env{r: r, fn: fn}
 	var dumps []func(string)
 	if r.opts.Dump != nil {
 		// The function's name is known once it is compiled.

@@ -43,6 +43,12 @@ type CompileOptions struct {
 	Kind *proto.Kind
 	// Env gives the function's free names their values.
 	Env Env
+	// Tracepoint is the format of the tracepoint a tracepoint program is
+	// for: its record is the program's context.
+	Tracepoint *proto.TracepointFormat
+	// Section is the ELF section the program belongs in ("kretprobe/
+	// do_sys_open"); "" means the kind's.
+	Section string
 	// NoOptimize skips the optional optimisation passes.
 	NoOptimize bool
 	// Dump, when set, receives the text of each compiler stage: "ir",

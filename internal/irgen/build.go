@@ -16,7 +16,10 @@ type Options struct {
 	// decides what the context parameter is, how the packet is read and
 	// which helpers may be called.
 	Kind *proto.Kind
-	Env  Env
+	// Ctx is the context when the kind has none of its own (a
+	// tracepoint's record).
+	Ctx *proto.Ctx
+	Env Env
 	// Debug keeps internal compiler panics as panics instead of turning
 	// them into errors, for tests.
 	Debug bool
@@ -100,8 +103,15 @@ func (g *builder) params() {
 		g.errorf("a kernel function takes one parameter, the program context; '%s' has no value", ps[1].Name)
 	}
 	g.ctx = g.b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), g.line)
+	ctx := g.kind.Ctx
+	if ctx == nil {
+		ctx = g.opts.Ctx
+	}
 	if len(ps) == 1 {
-		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: g.kind.Ctx, what: ps[0].Name})
+		if ctx == nil {
+			g.errorf("a %s's context is not known here, so '%s' has no value", g.kind.Name, ps[0].Name)
+		}
+		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: ctx, what: ps[0].Name})
 	}
 }
 

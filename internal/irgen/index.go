@@ -104,7 +104,7 @@ func (g *builder) indexCtx(obj, key operand, name string) operand {
 
 // ctxLoad reads a context field at off.
 func (g *builder) ctxLoad(f *proto.CtxField, off int) operand {
-	v := g.value(ir.OpLoad, ir.Int(f.Size, false), g.ctx)
+	v := g.value(ir.OpLoad, ir.Int(f.Size, f.Signed), g.ctx)
 	v.AuxInt = int64(off)
 	return operand{kind: opInt, v: v, str: strRaw, width: f.Size}
 }
