@@ -28,10 +28,15 @@ func FitsImm(c int64) bool { return c >= math.MinInt32 && c <= math.MaxInt32 }
 func Inline(v *ir.Value, i int) bool {
 	a := v.Args[i]
 	switch v.Op {
-	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv, ir.OpSDiv, ir.OpMod, ir.OpSMod,
-		ir.OpAnd, ir.OpOr, ir.OpXor:
+	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpAnd, ir.OpOr, ir.OpXor:
 		c, ok := a.IsConst()
 		return i == 1 && ok && FitsImm(c)
+	case ir.OpDiv, ir.OpSDiv, ir.OpMod, ir.OpSMod:
+		// The verifier rejects a division by an immediate 0; by a
+		// register holding 0 the machine gives 0 (x % 0 gives x), as the
+		// README's number rules say.
+		c, ok := a.IsConst()
+		return i == 1 && ok && c != 0 && FitsImm(c)
 	case ir.OpLsh, ir.OpRsh, ir.OpArsh:
 		c, ok := a.IsConst()
 		return i == 1 && ok && c >= 0 && c < 64
