@@ -150,3 +150,16 @@ func TestDivisionByZeroAtRunTime(t *testing.T) {
 		{"x / (y - y)", "local x = pkt.ip.ttl\nlocal y = 3\nreturn x / (y - y) + x % (y - 3)", ttl},
 	})
 }
+
+// When both arms return the same constant the branch goes away; its
+// condition, now unused, must not be emitted (it had no register: "R15 is
+// invalid").
+func TestUnusedConditionOfMergedReturns(t *testing.T) {
+	runBackendCases(t, nil, []backendCase{
+		{"if a > b return 1 else return 1", "local a, b = pkt.ip.ttl, pkt.ip.hlen\nif a > b then return 1 else return 1 end", 1},
+		{"condition in a local", "local a, b = pkt.ip.ttl, pkt.ip.hlen\nlocal c = a > b\nif c then return 1 else return 1 end", 1},
+		{"elseif arms", "local a, b = pkt.ip.ttl, pkt.ip.hlen\nif a > b then return 2 elseif a == b then return 2 else return 2 end", 2},
+		{"not of the condition", "local a = pkt.ip.ttl\nif not (a < 3) then return 0 end\nreturn 0", 0},
+		{"and of conditions", "local a, b = pkt.ip.ttl, pkt.ip.hlen\nif a > 1 and b > 1 then return 5 end\nreturn 5", 5},
+	})
+}
