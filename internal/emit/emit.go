@@ -5,6 +5,7 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/internal/regalloc"
 	"github.com/luabpf/luabpf/internal/source"
 )
 
@@ -45,7 +46,7 @@ func Emit(f *ir.Func, src *source.File) (*Program, error) {
 	for _, b := range f.Blocks {
 		e.insns = nil
 		for _, v := range b.Values {
-			if dead(v) {
+			if regalloc.Dead(v) {
 				continue
 			}
 			e.line = v.Line
@@ -87,12 +88,6 @@ func Emit(f *ir.Func, src *source.File) (*Program, error) {
 		return nil, err
 	}
 	return &Program{Insns: e.insns, StackSize: size}, nil
-}
-
-// dead reports whether v computes a value nothing reads and has no other
-// effect; register allocation gave it no register, so it emits nothing.
-func dead(v *ir.Value) bool {
-	return v.Uses == 0 && v.Reg < 0 && v.Op.Effect() != ir.WritesMem && v.Type.Kind != ir.KVoid
 }
 
 // add appends ins with the current Lua line as its source.

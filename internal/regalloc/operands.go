@@ -96,6 +96,12 @@ func (s *state) needsReg(v *ir.Value) bool {
 	return v.Uses > 0 || v.Op == ir.OpCall || v.Op == ir.OpLoadPkt || v.Op == ir.OpLoadPktAbs || v.Op == ir.OpArg
 }
 
+// Dead reports whether v computes a value nothing reads and has no other
+// effect: allocation gives it no register and emission skips it.
+func Dead(v *ir.Value) bool {
+	return v.Uses == 0 && v.Reg < 0 && v.Op.Effect() != ir.WritesMem && v.Type.Kind != ir.KVoid
+}
+
 // remat reports whether v is cheap to recompute at each use.
 func remat(v *ir.Value) bool {
 	return v.Op == ir.OpConst || v.Op == ir.OpSlotAddr || v.Op == ir.OpMapPtr

@@ -20,6 +20,9 @@ func allocate(t *testing.T, src string) *ir.Func {
 	if err := ir.Verify(f); err != nil {
 		t.Fatalf("%v\n%s", err, f)
 	}
+	if err := Check(f); err != nil {
+		t.Fatalf("%v\n%s", err, f)
+	}
 	return f
 }
 
