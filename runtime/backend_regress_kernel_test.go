@@ -2,11 +2,14 @@ package runtime
 
 import (
 	"fmt"
+	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/compile"
 	"github.com/luabpf/luabpf/internal/kerneltest"
+	"github.com/luabpf/luabpf/internal/packet"
 	"github.com/luabpf/luabpf/internal/source"
 )
 
@@ -38,12 +41,20 @@ func loadCompiled(t *testing.T, src string, maps map[string]compile.MapSpec, noO
 	if err != nil {
 		t.Fatalf("compile: %s", source.Detail(err))
 	}
-	coll, err := ebpf.NewCollection(prog.CollectionSpec())
+	spec, err := prog.CollectionSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll, err := ebpf.NewCollection(spec)
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
 	t.Cleanup(func() { coll.Close() })
-	return coll, coll.Programs[prog.Spec.Name]
+	for _, p := range coll.Programs {
+		return coll, p
+	}
+	t.Fatal("no program in the collection")
+	return nil, nil
 }
 
 // kernelFunc makes body the kernel function of a file for compile.Source.
@@ -162,4 +173,126 @@ func TestUnusedConditionOfMergedReturns(t *testing.T) {
 		{"not of the condition", "local a = pkt.ip.ttl\nif not (a < 3) then return 0 end\nreturn 0", 0},
 		{"and of conditions", "local a, b = pkt.ip.ttl, pkt.ip.hlen\nif a > 1 and b > 1 then return 5 end\nreturn 5", 5},
 	})
+}
+
+// A small generated language for the join tests: assignments to locals
+// a0..an and if/else over them, rendered as Lua and evaluated in Go.
+type (
+	joinExpr struct {
+		kind, i, j int
+		c          int64
+	}
+	joinStmt struct {
+		k         int // assign a<k> = e, or (k < 0) an if
+		e         joinExpr
+		cond      joinExpr // kind: 0 <, 1 ==, 2 >=
+		then, els []joinStmt
+	}
+)
+
+func (e joinExpr) lua() string {
+	switch e.kind {
+	case 0:
+		return fmt.Sprintf("a%d + a%d", e.i, e.j)
+	case 1:
+		return fmt.Sprintf("a%d - %d", e.i, e.c)
+	case 2:
+		return fmt.Sprintf("bit.bxor(a%d, a%d)", e.i, e.j)
+	}
+	return fmt.Sprintf("a%d * %d + a%d", e.i, e.c, e.j)
+}
+
+func (e joinExpr) eval(a []int64) int64 {
+	switch e.kind {
+	case 0:
+		return a[e.i] + a[e.j]
+	case 1:
+		return a[e.i] - e.c
+	case 2:
+		return a[e.i] ^ a[e.j]
+	}
+	return a[e.i]*e.c + a[e.j]
+}
+
+func (e joinExpr) condLua() string {
+	return fmt.Sprintf("a%d %s a%d + %d", e.i, []string{"<", "==", ">="}[e.kind], e.j, e.c)
+}
+
+func (e joinExpr) test(a []int64) bool {
+	x, y := a[e.i], a[e.j]+e.c
+	return []bool{x < y, x == y, x >= y}[e.kind]
+}
+
+// genJoin returns random statements over n locals, nesting ifs depth deep.
+func genJoin(r *rand.Rand, n, depth int) []joinStmt {
+	var out []joinStmt
+	for range 1 + r.Intn(4) {
+		if depth > 0 && r.Intn(2) == 0 {
+			cond := joinExpr{kind: r.Intn(3), i: r.Intn(n), j: r.Intn(n), c: int64(r.Intn(20)) - 10}
+			out = append(out, joinStmt{k: -1, cond: cond, then: genJoin(r, n, depth-1), els: genJoin(r, n, depth-1)})
+			continue
+		}
+		e := joinExpr{kind: r.Intn(4), i: r.Intn(n), j: r.Intn(n), c: int64(r.Intn(100))}
+		out = append(out, joinStmt{k: r.Intn(n), e: e})
+	}
+	return out
+}
+
+func renderJoin(b *strings.Builder, ss []joinStmt) {
+	for _, s := range ss {
+		if s.k >= 0 {
+			fmt.Fprintf(b, "a%d = %s\n", s.k, s.e.lua())
+			continue
+		}
+		fmt.Fprintf(b, "if %s then\n", s.cond.condLua())
+		renderJoin(b, s.then)
+		b.WriteString("else\n")
+		renderJoin(b, s.els)
+		b.WriteString("end\n")
+	}
+}
+
+func runJoin(a []int64, ss []joinStmt) {
+	for _, s := range ss {
+		switch {
+		case s.k >= 0:
+			a[s.k] = s.e.eval(a)
+		case s.cond.test(a):
+			runJoin(a, s.then)
+		default:
+			runJoin(a, s.els)
+		}
+	}
+}
+
+// Twelve locals stay alive to the end, more than the ten registers, while
+// if/else arms change several of them: every join has several phis and
+// values are spilled around them. A phi argument's copy at the end of a
+// predecessor was not live there, so another copy (or a reload) could
+// take its register and the phi read the wrong value.
+func TestPhiArgumentsSurviveSpills(t *testing.T) {
+	const n = 12
+	payload := packet.HTTPRequest("GET", "/index.html")
+	r := rand.New(rand.NewSource(4))
+	var cases []backendCase
+	for i := range 40 {
+		var b strings.Builder
+		a := make([]int64, n)
+		for k := range n {
+			fmt.Fprintf(&b, "local a%d = pkt.ip.tcp.data[%d]\n", k, k)
+			a[k] = int64(payload[k])
+		}
+		ss := genJoin(r, n, 1+i%3)
+		renderJoin(&b, ss)
+		runJoin(a, ss)
+		var sum int64
+		b.WriteString("return a0")
+		sum = a[0]
+		for k := 1; k < n; k++ {
+			fmt.Fprintf(&b, " + a%d * %d", k, 2*k+1)
+			sum += a[k] * int64(2*k+1)
+		}
+		cases = append(cases, backendCase{fmt.Sprint(i), b.String(), low32(sum)})
+	}
+	runBackendCases(t, nil, cases)
 }
