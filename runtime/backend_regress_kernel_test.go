@@ -296,3 +296,43 @@ func TestPhiArgumentsSurviveSpills(t *testing.T) {
 	}
 	runBackendCases(t, nil, cases)
 }
+
+// Many map operations on constant keys, each key used more than once:
+// the optimised build kept a stack slot (or a merged lookup's pointer)
+// per key alive for the whole function and ran out of stack, while the
+// unoptimised build compiled. Both must compile, load and count right.
+func TestConstantKeysKeepStackBounded(t *testing.T) {
+	want := map[uint32]uint32{}
+	for i := 1; i <= 100; i++ {
+		want[uint32(i%64)]++
+	}
+	for _, typ := range []string{"array", "hash"} {
+		for _, m := range compileModes {
+			t.Run(typ+"/"+m.name, func(t *testing.T) {
+				maps := map[string]compile.MapSpec{"out": {Type: typ, MaxEntries: 64}}
+				body := "for i = 1, 100 do xadd(out[i % 64], 1) end"
+				if typ == "hash" {
+					// Hash maps start empty: create each key, then add.
+					// 8-byte keys: 64 of them alive at once fill the stack.
+					maps["out"] = compile.MapSpec{Type: typ, KeyType: "uint64_t", MaxEntries: 64}
+					body = "for k = 0, 63 do out[k] = 0 end\n" + body
+				}
+				coll, prog := loadCompiled(t, kernelFunc(body), maps, m.noOptimize)
+				run(t, prog, frameTCP4, nil)
+				for k := uint32(0); k < 64; k++ {
+					var n uint32
+					var key any = k
+					if typ == "hash" {
+						key = uint64(k)
+					}
+					if err := coll.Maps["out"].Lookup(key, &n); err != nil {
+						t.Fatalf("out[%d]: %v", k, err)
+					}
+					if n != want[k] {
+						t.Errorf("out[%d] = %d, want %d", k, n, want[k])
+					}
+				}
+			})
+		}
+	}
+}
