@@ -1,6 +1,9 @@
 package passes
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestConstfold(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
@@ -154,6 +157,13 @@ func TestEvalMatchesMachine(t *testing.T) {
 		{"Arsh", -16, 2, -4},
 		{"Lt", -1, 1, 0},
 		{"SLt", -1, 1, 1},
+		{"SDiv", -7, 0, 0},
+		{"SMod", -7, 0, -7},
+		{"SDiv", math.MinInt64, -1, math.MinInt64},
+		{"SMod", -7, -1, 0},
+		{"Lsh", 3, 64, 3},
+		{"Rsh", 8, 65, 4},
+		{"Arsh", -8, 65, -4},
 	} {
 		op := opNamed(t, tc.op)
 		if got, _ := eval(op, tc.a, tc.b); got != tc.want {
