@@ -5,6 +5,7 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/internal/regalloc"
 	"github.com/luabpf/luabpf/internal/source"
 )
 
@@ -45,6 +46,9 @@ func Emit(f *ir.Func, src *source.File) (*Program, error) {
 	for _, b := range f.Blocks {
 		e.insns = nil
 		for _, v := range b.Values {
+			if regalloc.Dead(v) {
+				continue
+			}
 			e.line = v.Line
 			e.value(v)
 		}

@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/luabpf/luabpf/internal/ir"
 )
@@ -10,15 +11,82 @@ import (
 // MaxStack is the kernel's limit on a program's stack, in bytes.
 const MaxStack = 512
 
-// StackError says the stack objects alive at one point need more than
-// MaxStack bytes; Line is where the object that did not fit was made.
+// StackError says the stack slots alive at one point need more than
+// MaxStack bytes. Line is the Lua line of the slot that did not fit: the
+// ffi.new call, the map operation whose key or value it holds, the value
+// a spill slot holds.
 type StackError struct {
 	Line int
 	Need int
+	// Alive says what the slots alive there hold, most bytes first.
+	Alive []StackUse
+}
+
+// StackUse is a kind of stack slot alive when the stack overflowed: how
+// many and how many bytes.
+type StackUse struct {
+	What         string // a Lua description, plural: "map keys", "ffi.new('struct flow') objects", ...
+	Count, Bytes int
+	one, advice  string // What for a count of one; what to do about it
 }
 
 func (e *StackError) Error() string {
-	return fmt.Sprintf("stack objects alive here need %d bytes, more than the %d bytes the kernel allows a program; use fewer or smaller ffi.new objects at once", e.Need, MaxStack)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d bytes of stack are needed here, more than the %d bytes the kernel allows a program", e.Need, MaxStack)
+	for i, u := range e.Alive {
+		sep := ", "
+		if i == 0 {
+			sep = ": "
+		}
+		what := u.What
+		if u.Count == 1 {
+			what = u.one
+		}
+		fmt.Fprintf(&b, "%s%d %s (%d bytes)", sep, u.Count, what, u.Bytes)
+	}
+	if len(e.Alive) > 0 {
+		b.WriteString("; " + e.Alive[0].advice)
+	}
+	return b.String()
+}
+
+// stackUses groups slots by what they hold. Slot names say it: the
+// compiler names its own slots "key", "value" (map operations), "spill"
+// (values that did not fit in registers) and "fmt" (print formats);
+// ffi.new names a slot after its C type.
+func stackUses(slots []*ir.Slot) []StackUse {
+	byWhat := map[string]*StackUse{}
+	var order []string
+	for _, s := range slots {
+		var one, what, advice string
+		switch s.Name {
+		case "key":
+			one, what, advice = "map key", "map keys", "use fewer map keys at once"
+		case "value":
+			one, what, advice = "map value", "map values", "use fewer map values at once"
+		case "spill":
+			one, what, advice = "value that did not fit in a register", "values that did not fit in registers", "keep fewer values alive at once, for example by computing a value where it is used"
+		case "fmt":
+			one, what, advice = "print format", "print formats", "use shorter print formats"
+		default:
+			one = fmt.Sprintf("ffi.new('%s') object", s.Name)
+			what, advice = one+"s", "use fewer or smaller ffi.new objects at once"
+		}
+		u := byWhat[what]
+		if u == nil {
+			u = &StackUse{What: what, one: one, advice: advice}
+			byWhat[what] = u
+			order = append(order, what)
+		}
+		u.Count++
+		u.Bytes += s.Size
+	}
+	out := make([]StackUse, 0, len(order))
+	for _, w := range order {
+		out = append(out, *byWhat[w])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Bytes > out[j].Bytes })
+	return out
 }
 
 // span is the part of the program, in reverse-postorder positions, from
@@ -109,8 +177,11 @@ func layoutFrame(f *ir.Func) (int, error) {
 			}
 		}
 		if end > MaxStack {
-			need := end
-			return need, &StackError{Line: s.Line, Need: need}
+			alive := []*ir.Slot{s}
+			for _, p := range active {
+				alive = append(alive, p.s)
+			}
+			return end, &StackError{Line: s.Line, Need: end, Alive: stackUses(alive)}
 		}
 		s.Offset = -end
 		active = append(active, placed{s, end - s.Size, end})

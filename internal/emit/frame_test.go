@@ -2,6 +2,7 @@ package emit
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/luabpf/luabpf/internal/ir"
@@ -70,5 +71,40 @@ func TestFrameTooBigNamesTheLine(t *testing.T) {
 	var se *StackError
 	if !errors.As(err, &se) || se.Line != 11 || se.Need <= MaxStack {
 		t.Errorf("got %v, want a StackError at line 11", err)
+	}
+}
+
+// The error says what holds the stack, so a program without ffi.new is
+// not told to use fewer ffi.new objects.
+func TestFrameTooBigSaysWhatUsesIt(t *testing.T) {
+	f := ir.NewFunc("f", "x.lua")
+	b := f.Entry()
+	var addrs []*ir.Value
+	add := func(name string, size, line int) {
+		s := f.NewSlot(name, size, 8, line)
+		a := b.NewValue(ir.OpSlotAddr, ir.Ptr(ir.SpaceStack), line)
+		a.Aux = s
+		b.NewValue(ir.OpStore, ir.U8, line, a, b.NewConst(ir.I64, 0, line))
+		addrs = append(addrs, a)
+	}
+	for i := range 62 {
+		add("key", 8, 3+i%2)
+	}
+	add("spill", 8, 7)
+	add("struct flow", 16, 8)
+	for _, a := range addrs {
+		b.NewValue(ir.OpLoad, ir.U8, 9, a)
+	}
+	b.Kind = ir.BlockRet
+	b.SetControl(b.Values[len(b.Values)-1])
+	_, err := layoutFrame(f)
+	var se *StackError
+	if !errors.As(err, &se) || se.Line != 8 {
+		t.Fatalf("got %v, want a StackError at line 8 (the slot that did not fit)", err)
+	}
+	for _, s := range []string{"520 bytes of stack are needed here", "62 map keys (496 bytes)", "1 value that did not fit in a register (8 bytes)", "1 ffi.new('struct flow') object (16 bytes)", "; use fewer map keys at once"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not say %q", err, s)
+		}
 	}
 }

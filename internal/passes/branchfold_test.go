@@ -1,6 +1,7 @@
 package passes
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/luabpf/luabpf/internal/ir"
@@ -64,5 +65,28 @@ b4: <- b2
 	}
 	if rets != 2 {
 		t.Errorf("%d return blocks, want 2 (one shared 'return 0'):\n%s", rets, got)
+	}
+}
+
+// Merging two returns of the same constant turns the branch into a jump;
+// its condition must go too, or it reaches emission without a register.
+func TestBlockmergeDropsConditionOfMergedReturns(t *testing.T) {
+	src := `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u8> [23] v0
+  v2 = LoadPktAbs <u8> [24] v0
+  v3 = Gt <bool> v1 v2
+  If v3 -> b1 b2
+b1: <- b0
+  v4 = Const <i64> [1]
+  Ret v4
+b2: <- b0
+  v5 = Const <i64> [1]
+  Ret v5
+`
+	got := runPass(t, src, blockmerge)
+	if strings.Contains(got, "Gt") {
+		t.Errorf("the unused condition survived:\n%s", got)
 	}
 }

@@ -34,6 +34,9 @@ type rule struct {
 // (constfold first moves constants of commutative ops and comparisons to
 // the right).
 var rules = []rule{
+	{"x << c → x << (c & 63), likewise >> and s>>", ir.OpLsh, normShift},
+	{"x >> c → x >> (c & 63)", ir.OpRsh, normShift},
+	{"x s>> c → x s>> (c & 63)", ir.OpArsh, normShift},
 	{"x + 0 → x", ir.OpAdd, func(v, x *ir.Value, c int64) bool { return c == 0 && copyOf(v, x) }},
 	{"x - c → x + -c", ir.OpSub, func(v, x *ir.Value, c int64) bool { return rewriteConstArg(v, ir.OpAdd, -c) }},
 	{"x * 1 → x", ir.OpMul, func(v, x *ir.Value, c int64) bool { return c == 1 && copyOf(v, x) }},
@@ -41,6 +44,12 @@ var rules = []rule{
 	{"x * 2^k → x << k", ir.OpMul, func(v, x *ir.Value, c int64) bool {
 		return c > 1 && c&(c-1) == 0 && rewriteConstArg(v, ir.OpLsh, int64(bits.TrailingZeros64(uint64(c))))
 	}},
+	// The BPF machine defines division by zero as 0 and modulo by zero as
+	// the dividend, and the verifier rejects an immediate 0 divisor.
+	{"x / 0 → 0", ir.OpDiv, func(v, x *ir.Value, c int64) bool { return c == 0 && toConst(v, 0) }},
+	{"x s/ 0 → 0", ir.OpSDiv, func(v, x *ir.Value, c int64) bool { return c == 0 && toConst(v, 0) }},
+	{"x % 0 → x", ir.OpMod, func(v, x *ir.Value, c int64) bool { return c == 0 && copyOf(v, x) }},
+	{"x s% 0 → x", ir.OpSMod, func(v, x *ir.Value, c int64) bool { return c == 0 && copyOf(v, x) }},
 	{"x / 1 → x", ir.OpDiv, func(v, x *ir.Value, c int64) bool { return c == 1 && copyOf(v, x) }},
 	{"x / 2^k → x >> k", ir.OpDiv, func(v, x *ir.Value, c int64) bool {
 		return c > 1 && c&(c-1) == 0 && rewriteConstArg(v, ir.OpRsh, int64(bits.TrailingZeros64(uint64(c))))
@@ -58,9 +67,19 @@ var rules = []rule{
 	{"x << 0 → x", ir.OpLsh, func(v, x *ir.Value, c int64) bool { return c == 0 && copyOf(v, x) }},
 	{"x >> 0 → x", ir.OpRsh, func(v, x *ir.Value, c int64) bool { return c == 0 && copyOf(v, x) }},
 	{"x >> k → 0 when x has no bits at k or above", ir.OpRsh, func(v, x *ir.Value, c int64) bool {
-		return c >= 0 && uint(c) >= bitsOf(x.Type) && toConst(v, 0)
+		return uint(c&63) >= bitsOf(x.Type) && toConst(v, 0)
 	}},
 	{"x s>> 0 → x", ir.OpArsh, func(v, x *ir.Value, c int64) bool { return c == 0 && copyOf(v, x) }},
+}
+
+// normShift rewrites a shift by a constant outside 0..63 to a shift by
+// the count modulo 64, as the machine takes it, so the rules after it
+// (and emission's immediate form) see the count that takes effect.
+func normShift(v, x *ir.Value, c int64) bool {
+	if c >= 0 && c < 64 {
+		return false
+	}
+	return rewriteConstArg(v, v.Op, c&63)
 }
 
 func foldValue(v *ir.Value) bool {
@@ -170,7 +189,8 @@ func sameArgs(op ir.Op) (int64, bool) {
 }
 
 // reassociate folds chains of the same associative op with constants:
-// (x + c1) + c2 → x + (c1+c2), likewise for &, |, ^, and shifts of shifts.
+// (x + c1) + c2 → x + (c1+c2), likewise for &, |, ^, and shifts of
+// shifts: (x << a) << b → x << (a+b), or 0 when a+b >= 64.
 func reassociate(v, a *ir.Value, c int64) bool {
 	if a.Op != v.Op || len(a.Args) != 2 {
 		return false
@@ -189,11 +209,19 @@ func reassociate(v, a *ir.Value, c int64) bool {
 		r = c1 | c
 	case ir.OpXor:
 		r = c1 ^ c
-	case ir.OpLsh, ir.OpRsh:
-		if c1 < 0 || c < 0 || c1+c >= 64 {
-			return false
+	case ir.OpLsh, ir.OpRsh, ir.OpArsh:
+		// Counts are taken modulo 64 (the rules normalise them, but a
+		// may not have been visited yet). Shifting out all 64 bits
+		// leaves 0; an arithmetic shift stops at the sign bit.
+		n := c1&63 + c&63
+		switch {
+		case n < 64:
+			r = n
+		case v.Op == ir.OpArsh:
+			r = 63
+		default:
+			return toConst(v, 0)
 		}
-		r = c1 + c
 	default:
 		return false
 	}
@@ -203,9 +231,12 @@ func reassociate(v, a *ir.Value, c int64) bool {
 
 // foldCompare simplifies comparisons of x with the constant c.
 func foldCompare(v, x *ir.Value, c int64) bool {
+	if x.Type.Kind == ir.KBool {
+		return foldBoolCompare(v, x, c)
+	}
 	n := bitsOf(x.Type)
 	// Comparisons that cannot be true or false given x's width.
-	if !fitsBits(c, n) && x.Type.NonNegative() || x.Type.Kind == ir.KBool && !fitsBits(c, 1) {
+	if !fitsBits(c, n) && x.Type.NonNegative() {
 		switch v.Op {
 		case ir.OpEq:
 			return toConst(v, 0)
@@ -251,15 +282,27 @@ func foldCompare(v, x *ir.Value, c int64) bool {
 			return true
 		}
 	}
-	// A bool compared with 0 or 1 is the bool or its negation, when it
-	// is a comparison that can be negated.
-	if x.Type.Kind == ir.KBool && x.Op.IsCompare() && x.Op.Negate() != ir.OpInvalid && (c == 0 || c == 1) {
-		if (v.Op == ir.OpNe) == (c == 0) {
-			return copyOf(v, x)
-		}
+	return false
+}
+
+// foldBoolCompare simplifies a comparison of the bool x (0 or 1) with
+// the constant c by what it gives for each of x's two values: always the
+// same (a constant), x itself, or x's negation.
+func foldBoolCompare(v, x *ir.Value, c int64) bool {
+	r0, _ := eval(v.Op, 0, c)
+	r1, _ := eval(v.Op, 1, c)
+	switch {
+	case r0 == r1:
+		return toConst(v, r0)
+	case r1 == 1:
+		return copyOf(v, x)
+	case x.Op.IsCompare() && x.Op.Negate() != ir.OpInvalid:
 		v.Op = x.Op.Negate()
 		v.SetArgs(x.Args[0], x.Args[1])
 		return true
+	case v.Op != ir.OpEq || c != 0:
+		v.Op = ir.OpEq
+		return setConstArg(v, x, 0)
 	}
 	return false
 }

@@ -15,9 +15,12 @@ type spilled struct {
 // expand lowers the map operations into what the machine does: helpers
 // take keys and values by pointer, so a scalar key or value is stored to
 // a stack slot first, and the call gets the map (a pseudo map-fd load)
-// and the slot's address. A scalar stored once is reused by later
-// operations the store dominates, so `v = m[k] ... m[k] = 1` stores k
-// once.
+// and the slot's address. A run-time scalar stored once is reused by
+// later operations the store dominates, so `v = m[k] ... m[k] = 1`
+// stores k once (k would otherwise stay alive in a register until the
+// second store). A constant is stored again for each operation: one
+// store-immediate instruction, where keeping its slot alive for the rest
+// of the function would let a loop over constant keys run out of stack.
 func expand(f *ir.Func) {
 	dom := f.Dominators()
 	stored := map[*ir.Value][]spilled{}
@@ -25,8 +28,9 @@ func expand(f *ir.Func) {
 		if x.Type.IsPtr() {
 			return x
 		}
+		_, isConst := x.IsConst()
 		for _, s := range stored[x] {
-			if s.size == size && dom.ValueDominates(s.store, v) {
+			if !isConst && s.size == size && dom.ValueDominates(s.store, v) {
 				return s.addr
 			}
 		}

@@ -4,11 +4,18 @@ import "github.com/luabpf/luabpf/internal/ir"
 
 // lookupcse reuses the result of a map lookup for a later lookup of the
 // same key in the same map, when the first dominates the second and no
-// path between them updates or deletes in that map (an update of a hash
-// map replaces the element, so an old pointer would be stale). Lua code
+// path between them makes another map operation or helper call. Lua code
 // like `local v = m[k]; if v then xadd(m[k], 1) end` then looks up once,
 // as the equivalent C would. Only scalar keys qualify: a key in stack
 // memory could change in between.
+//
+// An update or delete in between would make the pointer stale (an update
+// of a hash map replaces the element). Other calls would not, but the
+// pointer would have to survive them in one of the four registers calls
+// preserve, or in an 8-byte stack slot: merging every repeated key of
+// `for i = 1, 100 do xadd(m[i % 64], 1) end` kept 64 pointers alive at
+// once and ran out of stack. Stopping at calls keeps what a merge costs
+// to a register between two calls.
 func lookupcse(f *ir.Func) {
 	dom := f.Dominators()
 	var lookups []*ir.Value
@@ -27,7 +34,7 @@ func lookupcse(f *ir.Func) {
 			if !dom.ValueDominates(first, second) {
 				continue
 			}
-			if writesBetween(f, first, second, first.Aux.(*ir.MapRef)) {
+			if callsBetween(f, first, second) {
 				continue
 			}
 			f.ReplaceUses(second, first)
@@ -37,15 +44,13 @@ func lookupcse(f *ir.Func) {
 	dce(f)
 }
 
-// writesBetween reports whether some path from a to b (a dominates b)
-// may write to map m.
-func writesBetween(f *ir.Func, a, b *ir.Value, m *ir.MapRef) bool {
+// callsBetween reports whether some path from a to b (a dominates b)
+// makes a map operation or a helper call.
+func callsBetween(f *ir.Func, a, b *ir.Value) bool {
 	writes := func(v *ir.Value) bool {
 		switch v.Op {
-		case ir.OpMapUpdate, ir.OpMapDelete:
-			return v.Aux == m
-		case ir.OpCall:
-			return true // a helper could change any map
+		case ir.OpMapLookup, ir.OpMapUpdate, ir.OpMapDelete, ir.OpCall:
+			return true
 		}
 		return false
 	}

@@ -67,3 +67,29 @@ b0:
 		t.Errorf("a lookup after an update of the same map was merged:\n%s", got)
 	}
 }
+
+// A merged lookup's pointer must survive every call in between; merging
+// across other map operations let a loop over constant keys keep one
+// pointer per key alive and run out of stack.
+func TestLookupCSEStopsAtOtherCalls(t *testing.T) {
+	src := `func f
+  map m type=array key=4 value=4
+  map n type=array key=4 value=4
+b0:
+  v0 = Const <i64> [5]
+  v1 = MapLookup <ptr:map?> {map:m} v0
+  v2 = Const <i64> [6]
+  v3 = MapLookup <ptr:map?> {map:n} v2
+  v4 = MapLookup <ptr:map?> {map:m} v0
+  v5 = Const <i64> [0]
+  v6 = Eq <bool> v1 v5
+  v7 = Eq <bool> v3 v5
+  v8 = Eq <bool> v4 v5
+  v9 = And <i64> v6 v7
+  v10 = And <i64> v9 v8
+  Ret v10
+`
+	if got := runPass(t, src, lookupcse); strings.Count(got, "MapLookup") != 3 {
+		t.Errorf("a lookup was merged across a lookup in another map:\n%s", got)
+	}
+}

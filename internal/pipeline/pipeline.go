@@ -96,6 +96,11 @@ func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 	if err := regalloc.Allocate(f); err != nil {
 		return nil, internal(fn, stage, err, nil)
 	}
+	if opts.Verify {
+		if err := regalloc.Check(f); err != nil {
+			return nil, internal(fn, stage, fmt.Errorf("%w\n%s", err, f), nil)
+		}
+	}
 	dump("regalloc", f)
 	stage = "emission"
 	p, err := emit.Emit(f, fn.File.Src)

@@ -21,7 +21,7 @@ func (s *state) coalesce(g *graph) {
 	})
 	for _, p := range g.pairs {
 		a, b := g.webOf(p[0]), g.webOf(p[1])
-		if a == nil || b == nil || a == b || a.adj[b.id] {
+		if a == nil || b == nil || a == b || a.adj.has(b.id) {
 			continue
 		}
 		if !g.compatible(a, b) || !g.briggs(a, b) {
@@ -29,7 +29,7 @@ func (s *state) coalesce(g *graph) {
 		}
 		// Keep the fixed side as representative, else the bigger one
 		// (merging the smaller into it keeps coalescing near-linear).
-		if b.fixed >= 0 && a.fixed < 0 || a.fixed < 0 && b.fixed < 0 && len(b.adj)+len(b.vals) > len(a.adj)+len(a.vals) {
+		if b.fixed >= 0 && a.fixed < 0 || a.fixed < 0 && b.fixed < 0 && b.deg+len(b.vals) > a.deg+len(a.vals) {
 			a, b = b, a
 		}
 		g.merge(a, b)
@@ -57,43 +57,36 @@ func (g *graph) compatible(a, b *web) bool {
 		return false
 	}
 	// No neighbour of either may be fixed to r.
+	ok := true
 	for _, w := range []*web{a, b} {
-		for n := range w.adj {
+		w.adj.forEach(func(n int) {
 			if g.webs[n].fixed == r {
-				return false
+				ok = false
 			}
-		}
+		})
 	}
-	return true
+	return ok
 }
 
 // briggs reports whether merging a and b leaves fewer than k neighbours
 // of degree >= k.
 func (g *graph) briggs(a, b *web) bool {
-	if len(a.adj)+len(b.adj) < k {
+	if a.deg+b.deg < k {
 		return true
 	}
 	sig := 0
 	count := func(n int) {
-		if n != a.id && n != b.id && len(g.webs[n].adj) >= k {
+		if n != a.id && n != b.id && g.webs[n].deg >= k {
 			sig++
 		}
 	}
-	for n := range a.adj {
-		count(n)
-		if sig >= k {
-			return false
-		}
-	}
-	for n := range b.adj {
-		if !a.adj[n] {
+	a.adj.forEach(count)
+	b.adj.forEach(func(n int) {
+		if !a.adj.has(n) {
 			count(n)
-			if sig >= k {
-				return false
-			}
 		}
-	}
-	return true
+	})
+	return sig < k
 }
 
 // color assigns registers. It returns the webs it could not colour.
@@ -118,11 +111,11 @@ func (s *state) color(g *graph) []*web {
 			continue
 		}
 		d := bits.OnesCount16(w.forbid)
-		for n := range w.adj {
+		w.adj.forEach(func(n int) {
 			if g.webs[n].fixed < 0 {
 				d++
 			}
-		}
+		})
 		deg[w.id] = d
 		if d < k {
 			low = append(low, w)
@@ -135,9 +128,9 @@ func (s *state) color(g *graph) []*web {
 	push := func(w *web) {
 		removed[w.id] = true
 		stack = append(stack, w)
-		for n := range w.adj {
+		w.adj.forEach(func(n int) {
 			if _, ok := deg[n]; !ok || removed[n] {
-				continue
+				return
 			}
 			deg[n]--
 			if deg[n] == k-1 {
@@ -146,7 +139,7 @@ func (s *state) color(g *graph) []*web {
 					low = append(low, h)
 				}
 			}
-		}
+		})
 	}
 	for len(low) > 0 || len(high) > 0 {
 		if len(low) > 0 {
@@ -171,11 +164,11 @@ func (s *state) color(g *graph) []*web {
 	for i := len(stack) - 1; i >= 0; i-- {
 		w := stack[i]
 		used := w.forbid
-		for n := range w.adj {
+		w.adj.forEach(func(n int) {
 			if c := g.webs[n].color; c >= 0 {
 				used |= 1 << c
 			}
-		}
+		})
 		c := choose(g, partners[w.id], used)
 		if c < 0 {
 			failed = append(failed, w)

@@ -16,15 +16,21 @@
 //     that register; phis get copies at the end of each predecessor and one
 //     after themselves (conventional SSA), with critical edges split.
 //  2. liveness and interference are computed over "webs" (a phi together
-//     with its argument copies). Values live across a clobbering instruction
-//     interfere with R0-R5.
+//     with its argument copies). A phi's argument is live at the end of the
+//     predecessor it comes from. Values live across a clobbering
+//     instruction interfere with R0-R5.
 //  3. copies are coalesced when the two sides do not interfere and the
 //     merged web stays colourable (Briggs's test), which removes nearly all
 //     the copies step 1 made.
 //  4. webs are coloured, preferring the colour of a copy partner.
-//  5. if a web cannot be coloured it is spilled to a stack slot and the
-//     process repeats.
+//  5. if a web cannot be coloured its values are spilled to a stack slot
+//     (or, when they were spilled already, those of a neighbour) and the
+//     process repeats. Every round spills a value not spilled before, so
+//     allocation ends.
 //
 // The result is Value.Reg on every value that needs a register. Copies
-// whose two sides got the same register emit nothing.
+// whose two sides got the same register emit nothing. The same function
+// always gets the same allocation: interference sets are bitsets walked
+// in order, never Go maps. Check simulates the result register by
+// register; tests run it after every allocation.
 package regalloc

@@ -43,7 +43,11 @@ type web struct {
 	vals   []*ir.Value
 	fixed  int8   // register it must have, -1 if free
 	forbid uint16 // registers it must not have
-	adj    map[int]bool
+	// adj holds the ids of the representatives of interfering webs; a
+	// bitset, so walking it visits them in increasing order and the
+	// allocation is the same on every run (Go's map order is random).
+	adj    bitset
+	deg    int // number of ids in adj
 	color  int8
 	parent int // union-find; == id for a representative
 }
@@ -72,12 +76,21 @@ func (g *graph) webOf(v *ir.Value) *web {
 	return g.webs[g.find(i)]
 }
 
+// newWeb makes a web of v alone. Its adjacency set is made by
+// sizeAdj, once all webs exist.
 func (g *graph) newWeb(v *ir.Value) *web {
-	w := &web{id: len(g.webs), vals: []*ir.Value{v}, fixed: -1, adj: map[int]bool{}, color: -1}
+	w := &web{id: len(g.webs), vals: []*ir.Value{v}, fixed: -1, color: -1}
 	w.parent = w.id
 	g.webs = append(g.webs, w)
 	g.of[v] = w.id
 	return w
+}
+
+// sizeAdj gives every web an empty adjacency set for len(g.webs) webs.
+func (g *graph) sizeAdj() {
+	for _, w := range g.webs {
+		w.adj = newBitset(len(g.webs))
+	}
 }
 
 // merge joins web b into web a (a stays the representative).
@@ -88,23 +101,27 @@ func (g *graph) merge(a, b *web) {
 	if a.fixed < 0 {
 		a.fixed = b.fixed
 	}
-	for n := range b.adj {
+	b.adj.forEach(func(n int) {
 		n = g.find(n)
 		if n == a.id {
-			continue
+			return
 		}
-		a.adj[n] = true
 		nw := g.webs[n]
-		delete(nw.adj, b.id)
-		nw.adj[a.id] = true
-	}
-	b.adj = nil
+		if nw.adj.has(b.id) {
+			nw.adj.remove(b.id)
+			nw.deg--
+		}
+		g.addEdge(a, nw)
+	})
+	b.adj, b.deg = nil, 0
 }
 
 func (g *graph) addEdge(a, b *web) {
-	if a == nil || b == nil || a == b {
+	if a == nil || b == nil || a == b || a.adj.has(b.id) {
 		return
 	}
-	a.adj[b.id] = true
-	b.adj[a.id] = true
+	a.adj.add(b.id)
+	b.adj.add(a.id)
+	a.deg++
+	b.deg++
 }

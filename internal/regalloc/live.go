@@ -16,6 +16,7 @@ func (s *state) build() *graph {
 			}
 		}
 	}
+	g.sizeAdj()
 	// A phi and its argument copies are one web.
 	for _, b := range s.f.Blocks {
 		for _, v := range b.Values {
@@ -87,11 +88,31 @@ func (s *state) interfere(g *graph) {
 		liveIn[b.ID] = newBitset(n)
 		liveOut[b.ID] = newBitset(n)
 	}
+	// A phi reads its argument at the end of the predecessor it comes
+	// from: the argument copy's web is live out of that block (and only
+	// that one), so nothing defined after the copy may take its register.
+	phiOut := make([]bitset, nb)
+	for _, b := range s.f.Blocks {
+		phiOut[b.ID] = newBitset(n)
+	}
+	for _, t := range s.f.Blocks {
+		for _, v := range t.Values {
+			if v.Op != ir.OpPhi {
+				break
+			}
+			for i, a := range v.Args {
+				if w := g.webOf(a); w != nil {
+					phiOut[t.Preds[i].ID].add(w.id)
+				}
+			}
+		}
+	}
 	po := s.f.Postorder()
 	for changed := true; changed; {
 		changed = false
 		for _, b := range po {
 			out := liveOut[b.ID]
+			out.union(phiOut[b.ID])
 			for _, t := range b.Succs {
 				out.union(liveIn[t.ID])
 			}

@@ -28,10 +28,15 @@ func FitsImm(c int64) bool { return c >= math.MinInt32 && c <= math.MaxInt32 }
 func Inline(v *ir.Value, i int) bool {
 	a := v.Args[i]
 	switch v.Op {
-	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv, ir.OpSDiv, ir.OpMod, ir.OpSMod,
-		ir.OpAnd, ir.OpOr, ir.OpXor:
+	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpAnd, ir.OpOr, ir.OpXor:
 		c, ok := a.IsConst()
 		return i == 1 && ok && FitsImm(c)
+	case ir.OpDiv, ir.OpSDiv, ir.OpMod, ir.OpSMod:
+		// The verifier rejects a division by an immediate 0; by a
+		// register holding 0 the machine gives 0 (x % 0 gives x), as the
+		// README's number rules say.
+		c, ok := a.IsConst()
+		return i == 1 && ok && c != 0 && FitsImm(c)
 	case ir.OpLsh, ir.OpRsh, ir.OpArsh:
 		c, ok := a.IsConst()
 		return i == 1 && ok && c >= 0 && c < 64
@@ -89,6 +94,12 @@ func (s *state) needsReg(v *ir.Value) bool {
 		return s.regUse[v]
 	}
 	return v.Uses > 0 || v.Op == ir.OpCall || v.Op == ir.OpLoadPkt || v.Op == ir.OpLoadPktAbs || v.Op == ir.OpArg
+}
+
+// Dead reports whether v computes a value nothing reads and has no other
+// effect: allocation gives it no register and emission skips it.
+func Dead(v *ir.Value) bool {
+	return v.Uses == 0 && v.Reg < 0 && v.Op.Effect() != ir.WritesMem && v.Type.Kind != ir.KVoid
 }
 
 // remat reports whether v is cheap to recompute at each use.

@@ -4,11 +4,12 @@ import "github.com/luabpf/luabpf/internal/ir"
 
 // state is one allocation run over a function.
 type state struct {
-	f      *ir.Func
-	fixed  map[*ir.Value]int8      // values that must be in a given register
-	repl   map[*ir.Value]*ir.Value // values replaced by their copies (prep)
-	regUse map[*ir.Value]bool      // rematerialisable values read from a register
-	reload map[*ir.Value]bool      // loads of spilled values (never spilled again)
+	f       *ir.Func
+	fixed   map[*ir.Value]int8      // values that must be in a given register
+	repl    map[*ir.Value]*ir.Value // values replaced by their copies (prep)
+	regUse  map[*ir.Value]bool      // rematerialisable values read from a register
+	noSpill map[*ir.Value]bool      // spilled values and their reloads: spilling them again gains nothing
+	phiArg  map[*ir.Value]bool      // the argument copies conventionalSSA made
 }
 
 // prep rewrites f so that every register constraint is carried by a copy
@@ -93,6 +94,7 @@ func (s *state) conventionalSSA() {
 					c = p.NewValue(ir.OpCopy, phi.Type, p.Line, a)
 				}
 				phi.SetArg(i, c)
+				s.phiArg[c] = true
 			}
 			s.repl[phi] = b.NewValueAt(nphi, ir.OpCopy, phi.Type, phi.Line, phi)
 		}

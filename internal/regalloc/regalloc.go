@@ -6,17 +6,18 @@ import (
 	"github.com/luabpf/luabpf/internal/ir"
 )
 
-// maxRounds bounds spill-and-retry rounds; each round spills at least one
-// web, and real programs need at most a few.
-const maxRounds = 32
-
 // Allocate assigns a register (Value.Reg) to every value of f that needs
 // one, inserting the copies, rematerialised constants and spill code that
 // takes. f must have been through the passes pipeline.
+//
+// Each round that cannot colour every web spills at least one value that
+// was not spilled before, and spilling makes no new such values (only
+// loads right before uses and stores right after definitions), so the
+// rounds end: at the latest when every value has been spilled once.
 func Allocate(f *ir.Func) error {
-	s := &state{f: f, fixed: map[*ir.Value]int8{}, reload: map[*ir.Value]bool{}}
+	s := &state{f: f, fixed: map[*ir.Value]int8{}, noSpill: map[*ir.Value]bool{}, phiArg: map[*ir.Value]bool{}}
 	s.prep()
-	for round := 0; round < maxRounds; round++ {
+	for round := 0; ; round++ {
 		g := s.build()
 		s.coalesce(g)
 		failed := s.color(g)
@@ -24,49 +25,72 @@ func Allocate(f *ir.Func) error {
 			s.assign(g)
 			return nil
 		}
-		spilled := map[*web]bool{}
-		for _, w := range failed {
-			if v := s.spillCandidate(g, w); v != nil && !spilled[v] {
-				spilled[v] = true
-				s.spill(v)
-			}
-		}
-		if len(spilled) == 0 {
-			break
+		if !s.spillFor(g, failed) {
+			return fmt.Errorf("register allocation failed after %d rounds: %d values need a register at once and none of them can be spilled", round+1, len(failed))
 		}
 	}
-	return fmt.Errorf("register allocation did not converge after %d rounds", maxRounds)
 }
 
-// spillCandidate picks the web to spill when w found no register: w
-// itself, unless it is a short-lived value made by an earlier spill (or
-// fixed to a register); then its neighbour with the most neighbours,
-// likely the longest live range, that can be spilled.
-func (s *state) spillCandidate(g *graph, w *web) *web {
-	if s.spillable(w) {
-		return w
+// spillFor spills, for each web that found no register, the values of
+// it that can be spilled, or else those of its neighbour with the most
+// neighbours (likely the longest live range); when none of those can be,
+// the values of the web with the most neighbours that can. It reports
+// whether it spilled anything.
+func (s *state) spillFor(g *graph, failed []*web) bool {
+	done := map[*web]bool{}
+	spill := func(w *web) bool {
+		vals := s.spillable(w)
+		if done[w] || len(vals) == 0 {
+			return false
+		}
+		done[w] = true
+		s.spill(vals)
+		return true
 	}
+	for _, w := range failed {
+		if spill(w) {
+			continue
+		}
+		if n := s.mostConnected(g, func(n int) bool { return w.adj.has(n) }); n != nil {
+			spill(n)
+		}
+	}
+	if len(done) > 0 {
+		return true
+	}
+	n := s.mostConnected(g, func(int) bool { return true })
+	return n != nil && spill(n)
+}
+
+// mostConnected returns the representative web among those in picks
+// with the most neighbours and some value to spill; the lowest id wins a
+// tie, so every run picks the same.
+func (s *state) mostConnected(g *graph, in func(int) bool) *web {
 	var best *web
-	for n := range w.adj {
-		c := g.webs[n]
-		if s.spillable(c) && (best == nil || len(c.adj) > len(best.adj)) {
+	for _, c := range g.webs {
+		if g.find(c.id) != c.id || !in(c.id) || len(s.spillable(c)) == 0 {
+			continue
+		}
+		if best == nil || c.deg > best.deg {
 			best = c
 		}
 	}
 	return best
 }
 
-// spillable reports whether spilling w can lower register pressure.
-func (s *state) spillable(w *web) bool {
-	if w.fixed >= 0 {
-		return false
-	}
+// spillable returns the values of w whose spilling would shorten a live
+// range: not fixed to a register, not already spilled or a spill's
+// reload, and not a constant or address rematerialised next to its use
+// (a phi's argument is not next to its use).
+func (s *state) spillable(w *web) []*ir.Value {
+	var out []*ir.Value
 	for _, v := range w.vals {
-		if s.reload[v] {
-			return false
+		if _, fixed := s.fixed[v]; fixed || s.noSpill[v] || remat(v) && !s.phiArg[v] {
+			continue
 		}
+		out = append(out, v)
 	}
-	return true
+	return out
 }
 
 // assign copies web colours to values.
@@ -81,13 +105,15 @@ func (s *state) assign(g *graph) {
 	}
 }
 
-// spill moves web w to a stack slot: each value of it is stored right
-// after it is defined and loaded again right before each use.
-func (s *state) spill(w *web) {
+// spill moves vals, values that may share a register, to one stack
+// slot: each is stored right after it is defined and loaded again right
+// before each use. A phi comes with all its arguments (they are one web
+// from the start); it disappears, as its value is the slot.
+func (s *state) spill(vals []*ir.Value) {
 	f := s.f
-	slot := f.NewSlot("spill", 8, 8, 0)
+	slot := f.NewSlot("spill", 8, 8, spillLine(vals))
 	in := map[*ir.Value]bool{}
-	for _, v := range w.vals {
+	for _, v := range vals {
 		in[v] = true
 	}
 	addr := func(b *ir.Block, i, line int) *ir.Value {
@@ -109,6 +135,7 @@ func (s *state) spill(w *web) {
 			}
 			a := addr(b, j, v.Line)
 			b.NewValueAt(j+1, ir.OpStore, ir.U64, v.Line, a, v)
+			s.noSpill[v] = true // live only up to its store now
 			i = j + 1
 		}
 	}
@@ -125,7 +152,7 @@ func (s *state) spill(w *web) {
 				}
 				ad := addr(b, i, u.Line)
 				ld := b.NewValueAt(i+1, ir.OpLoad, a.Type, u.Line, ad)
-				s.reload[ld] = true
+				s.noSpill[ld] = true
 				u.SetArg(k, ld)
 				i += 2
 			}
@@ -145,7 +172,7 @@ func (s *state) reloadControl(b *ir.Block, c *ir.Value, in map[*ir.Value]bool, a
 	load := func(a *ir.Value) *ir.Value {
 		ad := addr(b, len(b.Values), b.Line)
 		ld := b.NewValueAt(len(b.Values), ir.OpLoad, a.Type, b.Line, ad)
-		s.reload[ld] = true
+		s.noSpill[ld] = true
 		return ld
 	}
 	if Fused(c) {
@@ -159,4 +186,15 @@ func (s *state) reloadControl(b *ir.Block, c *ir.Value, in map[*ir.Value]bool, a
 	if in[c] {
 		b.SetControl(load(c))
 	}
+}
+
+// spillLine is the Lua line a spill slot is charged to in stack errors:
+// that of the first spilled value that has one.
+func spillLine(vals []*ir.Value) int {
+	for _, v := range vals {
+		if v.Line > 0 {
+			return v.Line
+		}
+	}
+	return 0
 }

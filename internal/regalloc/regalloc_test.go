@@ -20,6 +20,9 @@ func allocate(t *testing.T, src string) *ir.Func {
 	if err := ir.Verify(f); err != nil {
 		t.Fatalf("%v\n%s", err, f)
 	}
+	if err := Check(f); err != nil {
+		t.Fatalf("%v\n%s", err, f)
+	}
 	return f
 }
 
@@ -126,6 +129,26 @@ func TestSpillsUnderPressure(t *testing.T) {
 			if v.Reg >= NumRegs {
 				t.Errorf("%v got r%d", v, v.Reg)
 			}
+		}
+	}
+}
+
+// The verifier rejects a division or modulo by an immediate 0 ("div by
+// zero"), so a zero divisor must be put in a register, where the machine
+// defines x / 0 as 0 and x % 0 as x.
+func TestZeroDivisorIsNotAnImmediate(t *testing.T) {
+	for _, op := range []string{"Div", "SDiv", "Mod", "SMod"} {
+		f := allocate(t, `func f
+b0:
+  v0 = Arg <ptr:ctx>
+  v1 = LoadPktAbs <u8> [23] v0
+  v2 = Const <i64> [0]
+  v3 = `+op+` <i64> v1 v2
+  Ret v3
+`)
+		div := findValue(f, func(v *ir.Value) bool { return v.Op.String() == op })
+		if Inline(div, 1) || div.Args[1].Reg < 0 {
+			t.Errorf("%s by 0 encodes the divisor as an immediate:\n%s", op, f)
 		}
 	}
 }
