@@ -100,8 +100,8 @@ func (r *Runtime) sleep(L *lua.LState) int {
 	case <-t.C:
 		L.Push(lua.LTrue)
 		return 1
-	case <-r.ctx.Done():
-		L.RaiseError("interrupted")
+	case <-r.vm.Done():
+		L.RaiseError("%s", r.vm.Err())
 		return 0
 	}
 }
