@@ -24,6 +24,7 @@ func (r *Runtime) openLibs() {
 			return 1
 		}))
 	}
+	r.openLiterals()
 	r.bpf = r.bpfModule()
 	r.preload("bpf", r.bpf)
 	r.preload("syscall", r.syscallModule())
