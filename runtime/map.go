@@ -10,7 +10,6 @@ import (
 	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/proto"
-	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -148,7 +147,7 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 		L.Push(lua.LString(err.Error()))
 		return 2
 	}
-	L.Push(r.valueOut(L, m, val, true))
+	L.Push(r.valueOut(L, m, val))
 	return 1
 }
 
@@ -189,24 +188,15 @@ func (m *Map) lookup(key []byte) ([][]byte, error) {
 	return [][]byte{val}, nil
 }
 
-// valueOut converts looked-up bytes to Lua: a cdata of the value type
-// (box) as the original's m[k] returns, or what reading a field of that
-// type gives (pairs); per-CPU maps give a table of those, one per CPU.
-func (r *Runtime) valueOut(L *lua.LState, m *Map, vals [][]byte, box bool) lua.LValue {
-	one := func(b []byte) lua.LValue {
-		if box {
-			ud := r.ffi.NewCData(L, m.desc.Value)
-			copy(ud.Value.(*ffi.CData).Mem, b)
-			return ud
-		}
-		return r.ffi.ToLua(L, m.desc.Value, b)
-	}
+// valueOut converts looked-up bytes to Lua (see mapScalar); per-CPU
+// maps give a table of those, one per CPU.
+func (r *Runtime) valueOut(L *lua.LState, m *Map, vals [][]byte) lua.LValue {
 	if !m.percpu() {
-		return one(vals[0])
+		return r.mapScalar(L, m.desc.Value, vals[0])
 	}
 	t := L.NewTable()
 	for i, b := range vals {
-		t.RawSetInt(i+1, one(b))
+		t.RawSetInt(i+1, r.mapScalar(L, m.desc.Value, b))
 	}
 	return t
 }
@@ -290,8 +280,8 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 			cur = next // deleted since: move on
 			continue
 		}
-		L.Push(r.ffi.ToLua(L, m.desc.Key, next))
-		L.Push(r.valueOut(L, m, vals, false))
+		L.Push(r.mapScalar(L, m.desc.Key, next))
+		L.Push(r.valueOut(L, m, vals))
 		return 2
 	}
 }
