@@ -25,9 +25,33 @@ func (r *Runtime) openLibs() {
 		}))
 	}
 	r.openLiterals()
+	r.wrapPairs()
 	r.bpf = r.bpfModule()
 	r.preload("bpf", r.bpf)
 	r.preload("syscall", r.syscallModule())
+}
+
+// wrapPairs makes pairs honour a __pairs metamethod, as Lua 5.2 does
+// (gopher-lua's pairs takes tables only), so `for k, v in pairs(m)`
+// iterates a map as `m.pairs, m, nil` does.
+func (r *Runtime) wrapPairs() {
+	L := r.L
+	base, ok := L.GetGlobal("pairs").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	L.SetGlobal("pairs", L.NewFunction(func(L *lua.LState) int {
+		if mm, ok := L.GetMetaField(L.Get(1), "__pairs").(*lua.LFunction); ok {
+			L.Push(mm)
+			L.Push(L.Get(1))
+			L.Call(1, 3)
+			return 3
+		}
+		L.CheckTable(1) // here, so the error names pairs
+		L.Insert(base, 1)
+		L.Call(L.GetTop()-1, lua.MultRet)
+		return L.GetTop()
+	}))
 }
 
 func (r *Runtime) preload(name string, mod lua.LValue) {

@@ -1,25 +1,10 @@
 package runtime
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/luabpf/luabpf/internal/source"
 )
-
-// runPrint runs script and returns what it printed.
-func runPrint(t *testing.T, script string) string {
-	t.Helper()
-	var out bytes.Buffer
-	rt := New(&Options{Stdout: &out})
-	defer rt.Close()
-	if err := rt.RunString(context.Background(), "test.lua", script, nil); err != nil {
-		t.Fatalf("script: %s", source.Detail(err))
-	}
-	return out.String()
-}
 
 // LuaJIT's 64-bit literals in userspace are 64-bit cdata, as LuaJIT
 // makes them: they print with their suffix, stay exact through

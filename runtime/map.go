@@ -93,6 +93,13 @@ func (r *Runtime) mapMeta() *lua.LTable {
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(r.mapIndex))
 	mt.RawSetString("__newindex", L.NewFunction(r.mapNewIndex))
+	mt.RawSetString("__pairs", L.NewFunction(func(L *lua.LState) int {
+		checkMap(L, 1)
+		L.Push(L.NewFunction(r.mapPairs))
+		L.Push(L.Get(1))
+		L.Push(lua.LNil)
+		return 3
+	}))
 	mt.RawSetString("__len", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(checkMap(L, 1).desc.MaxEntries))
 		return 1

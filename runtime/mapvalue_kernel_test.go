@@ -63,3 +63,27 @@ pairs true, big 9007199254740993ULL true, big key 1152921504606846976ULL
 type writerFunc func([]byte)
 
 func (f writerFunc) Write(b []byte) (int, error) { f(b); return len(b), nil }
+
+// pairs(m) iterates a map as m.pairs, m, nil does.
+func TestPairsOnMap(t *testing.T) {
+	kerneltest.Require(t)
+	rt := New(nil)
+	defer rt.Close()
+	script := `local bpf = require('bpf')
+m = bpf.map('hash', 8)
+m[1], m[2], m[3] = 10, 20, 30
+function sum(...)
+	local n, s = 0, 0
+	for k, v in ... do n, s = n + 1, s + k * v end
+	return n .. ' ' .. s
+end`
+	if err := rt.RunString(t.Context(), "test.lua", script, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := eval(t, rt, "return sum(pairs(m))"), "3 140"; got != want {
+		t.Errorf("pairs(m) gave %s (entries, sum of k*v), want %s", got, want)
+	}
+	if got, want := eval(t, rt, "return sum(m.pairs, m, nil)"), "3 140"; got != want {
+		t.Errorf("m.pairs gave %s, want %s", got, want)
+	}
+}
