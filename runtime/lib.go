@@ -1,12 +1,14 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/luabpf/luabpf/internal/source"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -131,10 +133,18 @@ func (r *Runtime) sleep(L *lua.LState) int {
 	}
 }
 
-// raise raises err as a Lua error that Run can recover as a Go error
-// (compile errors keep their type), and that prints as its message.
+// raise raises err as a Lua error. A compile error (which names its
+// own file:line) travels as a userdata that Run recovers with its type,
+// and that prints as its message; any other error is a message at the
+// calling Lua line, as errors from Lua functions are.
 func (r *Runtime) raise(err error) int {
 	L := r.L
+	var ce *source.CompileError
+	var cl *source.ErrorList
+	if !errors.As(err, &ce) && !errors.As(err, &cl) {
+		L.RaiseError("%s", err.Error())
+		return 0
+	}
 	ud := L.NewUserData()
 	ud.Value = err
 	mt := L.NewTable()

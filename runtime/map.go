@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -44,11 +45,7 @@ func (m *Map) create() (*ebpf.Map, error) {
 	}
 	em, err := ebpf.NewMap(spec)
 	if err != nil {
-		hint := ""
-		if errors.Is(err, os.ErrPermission) {
-			hint = " (creating BPF maps needs root, or CAP_BPF)"
-		}
-		return nil, fmt.Errorf("create %s map: %w%s", m.desc.Type.Name, err, hint)
+		return nil, mapCreateError(m.desc.Type.Name, spec, err)
 	}
 	m.m = em
 	return em, nil
@@ -69,10 +66,12 @@ func (r *Runtime) newMap(L *lua.LState) int {
 	r.nextMap++
 	d.Name = fmt.Sprintf("map%d", r.nextMap)
 	m := &Map{r: r, desc: d}
-	// Created now, so a failure is raised at the bpf.map call: a script
-	// that goes on without its map only fails later, far from the cause.
+	// Created now; when the kernel refuses, nil and the reason, as the
+	// original returns them (assert(bpf.map(...)) stops there).
 	if _, err := m.create(); err != nil {
-		L.RaiseError("%v", err)
+		L.Push(lua.LNil)
+		L.Push(lua.LString(err.Error()))
+		return 2
 	}
 	r.maps[d.Name] = m
 	r.track(m)
@@ -313,7 +312,14 @@ func (r *Runtime) mapDesc(L *lua.LState) *value.Map {
 		}
 		return &value.Map{Type: typ, MaxEntries: size}
 	}
-	max := L.OptInt(2, 4096)
+	max := 4096
+	if v := L.Get(2); v != lua.LNil {
+		n, ok := v.(lua.LNumber)
+		if !ok || float64(n) != math.Trunc(float64(n)) || n < 1 || n > math.MaxUint32 {
+			L.ArgError(2, fmt.Sprintf("max_entries must be a whole number from 1 to %d, not %s", uint32(math.MaxUint32), L.ToStringMeta(v)))
+		}
+		max = int(n)
+	}
 	if typ.PerCPUEntries {
 		// At most one entry per CPU, as the kernel needs (the original's
 		// examples leave the default of 4096).

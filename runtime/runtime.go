@@ -205,6 +205,27 @@ func (r *Runtime) scriptError(err error) error {
 		if s, ok := le.Object.(lua.LString); ok && interrupted && strings.HasSuffix(string(s), errInterrupted.Error()) {
 			return nil // an interrupt nobody caught: a clean stop
 		}
+		switch o := le.Object.(type) {
+		case lua.LString, lua.LNumber:
+		default:
+			return errors.New(strings.TrimRight(r.errorObjectText(o)+"\n"+le.StackTrace, "\n"))
+		}
 	}
 	return err
+}
+
+// errorObjectText describes an error value that is not a string, as
+// Lua's interpreter does: its __tostring if it has one.
+func (r *Runtime) errorObjectText(o lua.LValue) string {
+	L := r.L
+	if L.GetMetaField(o, "__tostring") != lua.LNil {
+		L.RemoveContext() // the run is over; a stopped context would fail the call
+		if err := L.CallByParam(lua.P{Fn: L.GetGlobal("tostring"), NRet: 1, Protect: true}, o); err == nil {
+			defer L.Pop(1)
+			if s, ok := L.Get(-1).(lua.LString); ok {
+				return string(s)
+			}
+		}
+	}
+	return fmt.Sprintf("(error object is a %s value)", o.Type())
 }

@@ -195,6 +195,18 @@ var cliCases = []cliCase{
 		check: wantCompileError(4, "proot", "if ip.proot == 17 then return 1 end"),
 	},
 	{
+		name:   "error object with __tostring",
+		args:   []string{"run", "script.lua"},
+		script: "error(setmetatable({}, {__tostring = function () return 'custom failure' end}))\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: custom failure\n`,
+	},
+	{
+		name:   "error object without text",
+		args:   []string{"run", "script.lua"},
+		script: "error({})\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: \(error object is a table value\)\n`,
+	},
+	{
 		name:   "os-exit",
 		args:   []string{"run", "script.lua"},
 		script: "print('before')\nos.exit(3)\nprint('after')\n",
