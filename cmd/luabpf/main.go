@@ -36,7 +36,8 @@ Usage:
 
 ` + runFlags + `
 Exit status: 0 on success or interrupt (SIGINT/SIGTERM), 1 on a script or
-compile error, 2 on a usage error. Needs root (or CAP_BPF and CAP_NET_RAW).
+compile error, 2 on a usage error. Needs root (or CAP_BPF and CAP_NET_RAW, and
+CAP_PERFMON for print in kernel code).
 `
 
 // runUsage is what `luabpf run --help` prints.
