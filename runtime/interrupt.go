@@ -137,8 +137,8 @@ func (c *vmContext) close() {
 	}
 }
 
-// wasInterrupted reports whether the VM raised an interrupt, and
-// whether the run was stopped.
+// state reports whether the VM raised an interrupt, and whether the run
+// was stopped.
 func (c *vmContext) state() (delivered, stopped bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
