@@ -71,8 +71,9 @@ func (f *File) FuncNamed(name string) (*Func, error) {
 }
 
 // Text returns the text the Lua VM should load for the script: the
-// source with a "#!" first line blanked, line numbers unchanged.
-func (f *File) Text() string { return f.f.Src.Text }
+// source with a "#!" first line blanked and LuaJIT's 64-bit literals
+// rewritten to calls the runtime defines, line numbers unchanged.
+func (f *File) Text() string { return f.f.Text }
 
 // Compile implements value.Script: it compiles the function spanning
 // lines first to last.

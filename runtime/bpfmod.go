@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"fmt"
+
 	"github.com/cilium/ebpf/link"
 	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/proto"
@@ -72,10 +74,30 @@ func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind, opts *value
 }
 
 // socket implements bpf.socket(iface | fd, fn | prog): load the program
-// as a socket filter and attach it to a packet socket on iface (or to the
-// socket with descriptor fd).
+// as a socket filter and attach it to a new packet socket on iface (or
+// to the socket with descriptor fd). As in the original, it raises when
+// the interface does not exist or the socket cannot be opened, bound or
+// given the filter, and returns nil and a message when the first
+// argument is neither a name nor a descriptor (a function there, the
+// arguments swapped, raises).
 func (r *Runtime) socket(L *lua.LState) int {
 	target := L.Get(1)
+	switch target.(type) {
+	case lua.LString, lua.LNumber:
+	case *lua.LFunction:
+		L.ArgError(1, "expected an interface name or a socket descriptor, as in bpf.socket('lo', fn) (are the arguments swapped?)")
+	default:
+		L.Push(lua.LNil)
+		L.Push(lua.LString(fmt.Sprintf("bpf.socket needs an interface name or a socket descriptor number, not %s", target.Type())))
+		return 2
+	}
+	ifindex := 0
+	if name, ok := target.(lua.LString); ok {
+		var err error
+		if ifindex, err = interfaceIndex(string(name)); err != nil {
+			L.RaiseError("bpf.socket: %v", err)
+		}
+	}
 	p := r.programArg(L, 2, proto.SocketFilter, nil)
 	prog, err := p.load()
 	if err != nil {
@@ -83,24 +105,17 @@ func (r *Runtime) socket(L *lua.LState) int {
 	}
 	switch v := target.(type) {
 	case lua.LString:
-		s, err := openPacketSocket(string(v))
+		s, err := openPacketSocket(ifindex, string(v), prog)
 		if err != nil {
-			L.Push(lua.LNil)
-			L.Push(lua.LString(err.Error()))
-			return 2
+			L.RaiseError("bpf.socket: %v", err)
 		}
 		r.track(s)
-		if err := link.AttachSocketFilter(s, prog); err != nil {
-			L.RaiseError("attach socket filter to %s: %v", string(v), err)
-		}
 	case lua.LNumber:
 		c := fdConn(int(v))
 		if err := link.AttachSocketFilter(c, prog); err != nil {
-			L.RaiseError("attach socket filter to fd %d: %v", int(v), err)
+			L.RaiseError("bpf.socket: cannot attach the filter to descriptor %d: %s", int(v), errnoText(err))
 		}
 		r.track(closerFunc(func() error { return link.DetachSocketFilter(c) }))
-	default:
-		L.ArgError(1, "expected an interface name or a socket descriptor")
 	}
 	L.Push(r.wrapProgram(p))
 	return 1
@@ -111,7 +126,12 @@ type closerFunc func() error
 
 func (f closerFunc) Close() error { return f() }
 
+// dump implements bpf.dump(prog): print the disassembly. Like the
+// original it does nothing for nil (what a failed bpf(fn) gave there).
 func (r *Runtime) dump(L *lua.LState) int {
+	if L.Get(1) == lua.LNil {
+		return 0
+	}
 	p := checkProgram(L, 1)
 	r.opts.Stdout.Write([]byte(p.comp.Dump()))
 	return 0
@@ -126,6 +146,11 @@ func (r *Runtime) dumpString(L *lua.LState) int {
 // swap of the low bits (32 by default, 64 for 64-bit cdata).
 func (r *Runtime) ntoh(L *lua.LState) int {
 	bits := L.OptInt(2, 0)
+	switch bits {
+	case 0, 8, 16, 32, 64:
+	default:
+		L.ArgError(2, fmt.Sprintf("the width must be 8, 16, 32 or 64 bits, not %d", bits))
+	}
 	x := L.Get(1)
 	if bits == 0 {
 		bit := L.GetGlobal("bit").(*lua.LTable)

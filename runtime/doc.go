@@ -5,8 +5,15 @@
 //
 // A Runtime owns every kernel object a script creates: maps, programs,
 // sockets with filters attached. Close releases them in reverse order of
-// creation; it runs on normal exit, on errors, and when the context given
-// to Run is cancelled (the CLI cancels it on SIGINT and SIGTERM).
+// creation; it runs on normal exit, on errors, and after a run that was
+// stopped. Run stops the script when its context is done (the CLI
+// cancels it on SIGTERM or a second SIGINT); Interrupt raises one
+// catchable "interrupted!" error in it instead (the CLI's first SIGINT),
+// as LuaJIT's interpreter does on Ctrl-C.
+//
+// Values read from maps in userspace are Lua numbers when a double holds
+// them exactly and 64-bit cdata beyond 2^53; LuaJIT's 64-bit literals
+// (5ULL) are cdata too, made by functions the front end rewrites them to.
 //
 // Kernel functions are compiled from the script's source text: bpf(fn)
 // finds fn's lines in the parsed file (gopher-lua records where each

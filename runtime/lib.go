@@ -1,12 +1,14 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/luabpf/luabpf/internal/source"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -24,9 +26,34 @@ func (r *Runtime) openLibs() {
 			return 1
 		}))
 	}
+	r.openLiterals()
+	r.wrapPairs()
 	r.bpf = r.bpfModule()
 	r.preload("bpf", r.bpf)
 	r.preload("syscall", r.syscallModule())
+}
+
+// wrapPairs makes pairs honour a __pairs metamethod, as Lua 5.2 does
+// (gopher-lua's pairs takes tables only), so `for k, v in pairs(m)`
+// iterates a map as `m.pairs, m, nil` does.
+func (r *Runtime) wrapPairs() {
+	L := r.L
+	base, ok := L.GetGlobal("pairs").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	L.SetGlobal("pairs", L.NewFunction(func(L *lua.LState) int {
+		if mm, ok := L.GetMetaField(L.Get(1), "__pairs").(*lua.LFunction); ok {
+			L.Push(mm)
+			L.Push(L.Get(1))
+			L.Call(1, 3)
+			return 3
+		}
+		L.CheckTable(1) // here, so the error names pairs
+		L.Insert(base, 1)
+		L.Call(L.GetTop()-1, lua.MultRet)
+		return L.GetTop()
+	}))
 }
 
 func (r *Runtime) preload(name string, mod lua.LValue) {
@@ -100,16 +127,24 @@ func (r *Runtime) sleep(L *lua.LState) int {
 	case <-t.C:
 		L.Push(lua.LTrue)
 		return 1
-	case <-r.ctx.Done():
-		L.RaiseError("interrupted")
+	case <-r.vm.Done():
+		L.RaiseError("%s", r.vm.Err())
 		return 0
 	}
 }
 
-// raise raises err as a Lua error that Run can recover as a Go error
-// (compile errors keep their type), and that prints as its message.
+// raise raises err as a Lua error. A compile error (which names its
+// own file:line) travels as a userdata that Run recovers with its type,
+// and that prints as its message; any other error is a message at the
+// calling Lua line, as errors from Lua functions are.
 func (r *Runtime) raise(err error) int {
 	L := r.L
+	var ce *source.CompileError
+	var cl *source.ErrorList
+	if !errors.As(err, &ce) && !errors.As(err, &cl) {
+		L.RaiseError("%s", err.Error())
+		return 0
+	}
 	ud := L.NewUserData()
 	ud.Value = err
 	mt := L.NewTable()

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/proto"
-	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -45,11 +45,7 @@ func (m *Map) create() (*ebpf.Map, error) {
 	}
 	em, err := ebpf.NewMap(spec)
 	if err != nil {
-		hint := ""
-		if errors.Is(err, os.ErrPermission) {
-			hint = " (creating BPF maps needs root, or CAP_BPF)"
-		}
-		return nil, fmt.Errorf("create %s map: %w%s", m.desc.Type.Name, err, hint)
+		return nil, mapCreateError(m.desc.Type.Name, spec, err)
 	}
 	m.m = em
 	return em, nil
@@ -70,10 +66,12 @@ func (r *Runtime) newMap(L *lua.LState) int {
 	r.nextMap++
 	d.Name = fmt.Sprintf("map%d", r.nextMap)
 	m := &Map{r: r, desc: d}
-	// Created now, so a failure is raised at the bpf.map call: a script
-	// that goes on without its map only fails later, far from the cause.
+	// Created now; when the kernel refuses, nil and the reason, as the
+	// original returns them (assert(bpf.map(...)) stops there).
 	if _, err := m.create(); err != nil {
-		L.RaiseError("%v", err)
+		L.Push(lua.LNil)
+		L.Push(lua.LString(err.Error()))
+		return 2
 	}
 	r.maps[d.Name] = m
 	r.track(m)
@@ -94,6 +92,13 @@ func (r *Runtime) mapMeta() *lua.LTable {
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(r.mapIndex))
 	mt.RawSetString("__newindex", L.NewFunction(r.mapNewIndex))
+	mt.RawSetString("__pairs", L.NewFunction(func(L *lua.LState) int {
+		checkMap(L, 1)
+		L.Push(L.NewFunction(r.mapPairs))
+		L.Push(L.Get(1))
+		L.Push(lua.LNil)
+		return 3
+	}))
 	mt.RawSetString("__len", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(checkMap(L, 1).desc.MaxEntries))
 		return 1
@@ -148,7 +153,7 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 		L.Push(lua.LString(err.Error()))
 		return 2
 	}
-	L.Push(r.valueOut(L, m, val, true))
+	L.Push(r.valueOut(L, m, val))
 	return 1
 }
 
@@ -189,24 +194,15 @@ func (m *Map) lookup(key []byte) ([][]byte, error) {
 	return [][]byte{val}, nil
 }
 
-// valueOut converts looked-up bytes to Lua: a cdata of the value type
-// (box) as the original's m[k] returns, or what reading a field of that
-// type gives (pairs); per-CPU maps give a table of those, one per CPU.
-func (r *Runtime) valueOut(L *lua.LState, m *Map, vals [][]byte, box bool) lua.LValue {
-	one := func(b []byte) lua.LValue {
-		if box {
-			ud := r.ffi.NewCData(L, m.desc.Value)
-			copy(ud.Value.(*ffi.CData).Mem, b)
-			return ud
-		}
-		return r.ffi.ToLua(L, m.desc.Value, b)
-	}
+// valueOut converts looked-up bytes to Lua (see mapScalar); per-CPU
+// maps give a table of those, one per CPU.
+func (r *Runtime) valueOut(L *lua.LState, m *Map, vals [][]byte) lua.LValue {
 	if !m.percpu() {
-		return one(vals[0])
+		return r.mapScalar(L, m.desc.Value, vals[0])
 	}
 	t := L.NewTable()
 	for i, b := range vals {
-		t.RawSetInt(i+1, one(b))
+		t.RawSetInt(i+1, r.mapScalar(L, m.desc.Value, b))
 	}
 	return t
 }
@@ -290,8 +286,8 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 			cur = next // deleted since: move on
 			continue
 		}
-		L.Push(r.ffi.ToLua(L, m.desc.Key, next))
-		L.Push(r.valueOut(L, m, vals, false))
+		L.Push(r.mapScalar(L, m.desc.Key, next))
+		L.Push(r.valueOut(L, m, vals))
 		return 2
 	}
 }
@@ -316,7 +312,14 @@ func (r *Runtime) mapDesc(L *lua.LState) *value.Map {
 		}
 		return &value.Map{Type: typ, MaxEntries: size}
 	}
-	max := L.OptInt(2, 4096)
+	max := 4096
+	if v := L.Get(2); v != lua.LNil {
+		n, ok := v.(lua.LNumber)
+		if !ok || float64(n) != math.Trunc(float64(n)) || n < 1 || n > math.MaxUint32 {
+			L.ArgError(2, fmt.Sprintf("max_entries must be a whole number from 1 to %d, not %s", uint32(math.MaxUint32), L.ToStringMeta(v)))
+		}
+		max = int(n)
+	}
 	if typ.PerCPUEntries {
 		// At most one entry per CPU, as the kernel needs (the original's
 		// examples leave the default of 4096).

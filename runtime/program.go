@@ -108,7 +108,7 @@ var insnLine = regexp.MustCompile(`^(\d+): \(`)
 func (p *Program) verifierError(err error) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
-		return fmt.Errorf("load %s: %w", p.comp.Spec.Name, err)
+		return progLoadError(p.comp.Spec.Instructions, err)
 	}
 	idx := -1
 	for i := len(ve.Log) - 1; i >= 0 && idx < 0; i-- {
@@ -123,6 +123,10 @@ func (p *Program) verifierError(err error) error {
 		pos, text = l.Pos, l.Text
 	}
 	msg := fmt.Sprintf("the kernel verifier rejected this code (instruction %d): %s", idx, reason)
+	if strings.Contains(reason, "bpf_trace_printk") {
+		// Only a process without CAP_PERFMON lacks the helper.
+		msg += "; print in kernel code needs CAP_PERFMON (or root)"
+	}
 	if !p.r.opts.VerifierLog {
 		msg += " (run with LUABPF_VERIFIER_LOG=1 for the whole log)"
 	}

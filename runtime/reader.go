@@ -198,20 +198,25 @@ func (r *Runtime) readerBlock(L *lua.LState) int {
 	defer close(done)
 	go func() {
 		select {
-		case <-r.ctx.Done():
+		case <-r.vm.Done(): // an interrupt or a stop
 			e.src.wake()
 		case <-done:
 		}
 	}()
 	for {
 		data, err := e.next(deadline)
+		if data == nil {
+			// An interrupt or a stop woke the read. Err takes it here, on
+			// the VM's goroutine, where it is raised.
+			if verr := r.vm.Err(); verr != nil {
+				L.RaiseError("%s", verr)
+			}
+		}
 		switch {
 		case data != nil:
 			e.pending = append(e.pending, data)
 			L.Push(lua.LTrue)
 			return 1
-		case r.ctx.Err() != nil:
-			L.RaiseError("interrupted")
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			L.Push(lua.LFalse)
 			return 1

@@ -47,14 +47,14 @@ type Runtime struct {
 	closers []io.Closer
 	builtin map[*lua.LFunction]string
 	nextMap int
-	ctx     context.Context
+	vm      *vmContext
 	bpf     *lua.LTable // the bpf module
 }
 
 // New returns a Runtime with the standard Lua libraries and luabpf's
 // modules loaded.
 func New(opts *Options) *Runtime {
-	r := &Runtime{files: map[string]value.Script{}, maps: map[string]*Map{}, builtin: map[*lua.LFunction]string{}, ctx: context.Background()}
+	r := &Runtime{files: map[string]value.Script{}, maps: map[string]*Map{}, builtin: map[*lua.LFunction]string{}, vm: newVMContext()}
 	if opts != nil {
 		r.opts = *opts
 	}
@@ -129,8 +129,9 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 type exitSignal struct{ code int }
 
 // Run runs the script at path with args as Lua's arg table. It returns
-// nil when the script finishes or ctx is cancelled, an *ExitError for
-// os.exit(n) with n != 0, and the script's error otherwise.
+// nil when the script finishes, is stopped (ctx is done) or ends on an
+// interrupt it did not catch (see Interrupt); an *ExitError for
+// os.exit(n) with n != 0; and the script's error otherwise.
 func (r *Runtime) Run(ctx context.Context, path string, args []string) error {
 	text, err := os.ReadFile(path)
 	if err != nil {
@@ -141,7 +142,7 @@ func (r *Runtime) Run(ctx context.Context, path string, args []string) error {
 
 // RunString runs text as the script named name.
 func (r *Runtime) RunString(ctx context.Context, name, text string, args []string) error {
-	r.ctx = ctx
+	defer context.AfterFunc(ctx, r.vm.stop)()
 	if r.opts.Compiler == nil {
 		return errors.New("luabpf runtime: no compiler configured (Options.Compiler)")
 	}
@@ -160,15 +161,28 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 	if err != nil {
 		return err
 	}
-	r.L.SetContext(ctx)
+	r.L.SetContext(r.vm)
 	r.L.Push(fn)
 	err = r.L.PCall(0, lua.MultRet, nil)
-	return r.scriptError(ctx, err)
+	return r.scriptError(err)
 }
 
+// Interrupt raises the error "interrupted!" once in the running script,
+// at the Lua line it is executing or in the syscall.sleep it waits in,
+// as LuaJIT's interpreter does on Ctrl-C: pcall can catch it (to print
+// a summary, say) and the script then goes on. An interrupt the script
+// does not catch ends Run without an error. Interrupt is safe to call
+// from any goroutine; cancelling Run's context is the way to stop a
+// script whatever it catches.
+func (r *Runtime) Interrupt() { r.vm.interrupt() }
+
 // scriptError turns what the VM returned into Run's result.
-func (r *Runtime) scriptError(ctx context.Context, err error) error {
+func (r *Runtime) scriptError(err error) error {
 	if err == nil {
+		return nil
+	}
+	interrupted, stopped := r.vm.state()
+	if stopped {
 		return nil
 	}
 	var le *lua.ApiError
@@ -188,9 +202,30 @@ func (r *Runtime) scriptError(ctx context.Context, err error) error {
 				}
 			}
 		}
-		if ctx.Err() != nil {
-			return nil // interrupted: a clean stop
+		if s, ok := le.Object.(lua.LString); ok && interrupted && strings.HasSuffix(string(s), errInterrupted.Error()) {
+			return nil // an interrupt nobody caught: a clean stop
+		}
+		switch o := le.Object.(type) {
+		case lua.LString, lua.LNumber:
+		default:
+			return errors.New(strings.TrimRight(r.errorObjectText(o)+"\n"+le.StackTrace, "\n"))
 		}
 	}
 	return err
+}
+
+// errorObjectText describes an error value that is not a string, as
+// Lua's interpreter does: its __tostring if it has one.
+func (r *Runtime) errorObjectText(o lua.LValue) string {
+	L := r.L
+	if L.GetMetaField(o, "__tostring") != lua.LNil {
+		L.RemoveContext() // the run is over; a stopped context would fail the call
+		if err := L.CallByParam(lua.P{Fn: L.GetGlobal("tostring"), NRet: 1, Protect: true}, o); err == nil {
+			defer L.Pop(1)
+			if s, ok := L.Get(-1).(lua.LString); ok {
+				return string(s)
+			}
+		}
+	}
+	return fmt.Sprintf("(error object is a %s value)", o.Type())
 }

@@ -1,10 +1,14 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"syscall"
 
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 )
 
@@ -12,22 +16,53 @@ import (
 // every frame crossing it from the Ethernet header on.
 type packetSocket struct{ fd int }
 
-// openPacketSocket opens a raw packet socket for all protocols on iface.
-func openPacketSocket(iface string) (*packetSocket, error) {
+// interfaceIndex returns the index of the network interface iface.
+func interfaceIndex(iface string) (int, error) {
 	ifi, err := net.InterfaceByName(iface)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a network interface: %w", iface, err)
+		return 0, fmt.Errorf("'%s' is not a network interface (%s)", iface, interfaceNames())
 	}
-	proto := htons(unix.ETH_P_ALL)
-	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, int(proto))
+	return ifi.Index, nil
+}
+
+// openPacketSocket opens a packet socket on interface ifindex (named
+// iface) that runs prog as its filter. The order matters: the socket is
+// opened with protocol 0, so it receives nothing; the filter is
+// attached; only then is it bound to the interface for all protocols.
+// So no frame queues on the socket unfiltered, and bind has no protocol
+// hook to take down first, which would wait for an RCU grace period
+// (about 10 ms, most of a short run's start-up).
+func openPacketSocket(ifindex int, iface string, prog *ebpf.Program) (*packetSocket, error) {
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open packet socket: %w (luabpf needs root or CAP_NET_RAW)", err)
+		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+			return nil, fmt.Errorf("opening a packet socket on %s needs root, or CAP_NET_RAW (%v)", iface, errnoText(err))
+		}
+		return nil, fmt.Errorf("cannot open a packet socket on %s: %v", iface, errnoText(err))
 	}
-	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: proto, Ifindex: ifi.Index}); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("bind packet socket to %s: %w", iface, err)
+	s := &packetSocket{fd: fd}
+	if err := link.AttachSocketFilter(s, prog); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("cannot attach the filter to a packet socket on %s: %v", iface, errnoText(err))
 	}
-	return &packetSocket{fd: fd}, nil
+	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: ifindex}); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("cannot bind a packet socket to %s: %v", iface, errnoText(err))
+	}
+	return s, nil
+}
+
+// interfaceNames lists the host's interfaces for an error message.
+func interfaceNames() string {
+	ifs, err := net.Interfaces()
+	if err != nil || len(ifs) == 0 {
+		return "no interfaces found"
+	}
+	names := make([]string, len(ifs))
+	for i, ifi := range ifs {
+		names[i] = ifi.Name
+	}
+	return "interfaces here: " + strings.Join(names, ", ")
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }

@@ -231,12 +231,17 @@ func (r *Runtime) tracelog(L *lua.LState) int {
 	r.track(pipe)
 	t := L.NewTable()
 	t.RawSetString("read", L.NewFunction(func(L *lua.LState) int {
-		line, err := pipe.ReadLine(r.ctx)
+		line, err := pipe.ReadLine(r.vm)
+		if err != nil {
+			// An interrupt or a stop ended the wait: Err takes it on the
+			// VM's goroutine, where it is raised.
+			if verr := r.vm.Err(); verr != nil {
+				L.RaiseError("%s", verr)
+			}
+		}
 		switch {
 		case err == nil:
 			L.Push(lua.LString(line))
-		case r.ctx.Err() != nil:
-			L.RaiseError("interrupted")
 		case errors.Is(err, os.ErrClosed):
 			L.Push(lua.LNil)
 		default:

@@ -3,15 +3,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/cilium/ebpf/rlimit"
 	"github.com/luabpf/luabpf/compile"
@@ -33,24 +30,42 @@ const usage = `luabpf runs Lua scripts whose kernel functions are compiled to eB
 
 Usage:
   luabpf run [flags] SCRIPT [ARGS...]   run a script; it sees ARGS as arg[1], arg[2], ...
-  luabpf version                        print the version
-  luabpf help                           print this help
+                                        (SCRIPT "-" reads the script from standard input)
+  luabpf version                        print the version (also -v, --version)
+  luabpf help                           print this help (also -h, --help)
 
-Flags for run:
+` + runFlags + `
+Exit status: 0 on success or interrupt (SIGINT/SIGTERM), 1 on a script or
+compile error, 2 on a usage error. Needs root (or CAP_BPF and CAP_NET_RAW, and
+CAP_PERFMON for print in kernel code).
+`
+
+// runUsage is what `luabpf run --help` prints.
+const runUsage = `Usage: luabpf run [flags] SCRIPT [ARGS...]
+
+Runs SCRIPT ("-" for standard input); the script sees ARGS as arg[1],
+arg[2], ... Flags must come before SCRIPT: everything after it is the
+script's.
+
+` + runFlags + `
+The first Ctrl-C (SIGINT) raises the error "interrupted!" in the running
+Lua code, which pcall can catch to print a summary; a second one, or
+SIGTERM, stops the script. Either way everything it attached is detached.
+`
+
+const runFlags = `Flags for run:
   --dump=STAGES      print compiler stages of each kernel function to stderr:
-                     a comma-separated list of ir, passes, regalloc, asm
+  --dump STAGES      a comma-separated list of ir, passes, regalloc, asm
   --verifier-log     print the kernel verifier's whole log when it rejects a program
                      (also: LUABPF_VERIFIER_LOG=1)
-
-Exit status: 0 on success or interrupt (SIGINT/SIGTERM), 1 on a script or
-compile error, 2 on a usage error. Needs root (or CAP_BPF and CAP_NET_RAW).
+  -h, --help         print this help
 `
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -59,27 +74,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
-	case "version", "--version":
+	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "luabpf %s\n", version)
 		return exitOK
 	case "run":
-		return runScript(args[1:], stdout, stderr)
+		return runScript(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "luabpf: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
 }
 
-func runScript(args []string, stdout, stderr io.Writer) int {
+func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dump := fs.String("dump", "", "")
 	verifierLog := fs.Bool("verifier-log", os.Getenv("LUABPF_VERIFIER_LOG") == "1", "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "luabpf run: %v\n\n%s", err, usage)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, runUsage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "luabpf run: %v\n\n%s", err, runUsage)
 		return exitUsage
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "luabpf run: missing SCRIPT\n\n%s", usage)
+		fmt.Fprintf(stderr, "luabpf run: missing SCRIPT\n\n%s", runUsage)
 		return exitUsage
 	}
 	stages, err := parseStages(*dump)
@@ -90,8 +109,6 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK.
 	_ = rlimit.RemoveMemlock()
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 	opts := &runtime.Options{Stdout: stdout, Stderr: stderr, VerifierLog: *verifierLog, Compiler: compile.Compiler{}}
 	if len(stages) > 0 {
 		opts.Dump = func(fn, stage, text string) {
@@ -101,7 +118,17 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	rt := runtime.New(opts)
-	err = rt.Run(ctx, fs.Arg(0), fs.Args()[1:])
+	ctx, stop := handleSignals(rt)
+	defer stop()
+	script, scriptArgs := fs.Arg(0), fs.Args()[1:]
+	if script == "-" {
+		var text []byte
+		if text, err = io.ReadAll(stdin); err == nil {
+			err = rt.RunString(ctx, "stdin", string(text), scriptArgs)
+		}
+	} else {
+		err = rt.Run(ctx, script, scriptArgs)
+	}
 	if cerr := rt.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

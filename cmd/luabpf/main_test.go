@@ -52,8 +52,15 @@ type result struct {
 // status and output.
 func execLuabpf(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return execLuabpfStdin(t, dir, "", args...)
+}
+
+// execLuabpfStdin is execLuabpf with stdin as standard input.
+func execLuabpfStdin(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(luabpfBin, args...)
 	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -68,13 +75,19 @@ func execLuabpf(t *testing.T, dir string, args ...string) result {
 // the relative script paths are resolved against.
 func callRun(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return callRunStdin(t, dir, "", args...)
+}
+
+// callRunStdin is callRun with stdin as standard input.
+func callRunStdin(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
 	for i, a := range args {
 		if strings.HasSuffix(a, ".lua") && !filepath.IsAbs(a) {
 			args[i] = filepath.Join(dir, a)
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(args, &stdout, &stderr)
+	code := run(args, strings.NewReader(stdin), &stdout, &stderr)
 	return result{code, stdout.String(), stderr.String(), scriptArg(args)}
 }
 
@@ -101,6 +114,7 @@ type cliCase struct {
 	name   string
 	args   []string
 	script string // written to script.lua when set
+	stdin  string // luabpf's standard input
 	code   int
 	// stdout and stderr are regular expressions the streams must match;
 	// "^$" means the stream must be empty.
@@ -111,10 +125,31 @@ type cliCase struct {
 
 const usageRE = `(?s)^luabpf runs Lua scripts.*Usage:.*luabpf run \[flags\] SCRIPT`
 
+const runUsageRE = `(?s)^Usage: luabpf run \[flags\] SCRIPT.*--dump=STAGES.*--verifier-log.*interrupted!`
+
+// kernelFn is a script with a kernel function, compiled (not loaded, so
+// no kernel is needed) by bpf(fn).
+const kernelFn = "local bpf = require('bpf')\nlocal prog = bpf(function(skb) return 1 end)\nprint('compiled')\n"
+
 var cliCases = []cliCase{
 	{name: "help", args: []string{"help"}, stdout: usageRE, stderr: "^$"},
 	{name: "-h", args: []string{"-h"}, stdout: usageRE, stderr: "^$"},
 	{name: "--help", args: []string{"--help"}, stdout: usageRE, stderr: "^$"},
+	{name: "run --help", args: []string{"run", "--help"}, stdout: runUsageRE, stderr: "^$"},
+	{name: "run -h", args: []string{"run", "-h"}, stdout: runUsageRE, stderr: "^$"},
+	{name: "run --help before script", args: []string{"run", "--help", "script.lua"},
+		script: "print('must not run')\n", stdout: runUsageRE, stderr: "^$"},
+	{name: "-v", args: []string{"-v"}, stdout: `^luabpf \S+\n$`, stderr: "^$"},
+	{name: "--version", args: []string{"--version"}, stdout: `^luabpf \S+\n$`, stderr: "^$"},
+	{name: "dump with space", args: []string{"run", "--dump", "ir", "script.lua"}, script: kernelFn,
+		stdout: "^compiled\n$", stderr: `(?m)^-- \S+: ir\n`},
+	{name: "dump with equals", args: []string{"run", "--dump=asm", "script.lua"}, script: kernelFn,
+		stdout: "^compiled\n$", stderr: `(?m)^-- \S+: asm\n`},
+	{name: "script from stdin", args: []string{"run", "-", "a", "b"},
+		stdin:  "print(arg[0], arg[1], arg[2])\nprint(1 + 1)\n",
+		stdout: "^stdin\ta\tb\n2\n$", stderr: "^$"},
+	{name: "error in stdin script", args: []string{"run", "-"},
+		stdin: "print('x')\n\nerror('boom')\n", code: 1, stdout: "^x\n$", stderr: `^luabpf: stdin:3: boom\n`},
 	{name: "no-args", args: nil, code: 2, stdout: "^$", stderr: usageRE},
 	{name: "unknown-command", args: []string{"frobnicate"}, code: 2, stdout: "^$",
 		stderr: `(?s)unknown command "frobnicate".*Usage:`},
@@ -158,6 +193,18 @@ var cliCases = []cliCase{
 			"end)\n",
 		code: 1, stdout: "^$",
 		check: wantCompileError(4, "proot", "if ip.proot == 17 then return 1 end"),
+	},
+	{
+		name:   "error object with __tostring",
+		args:   []string{"run", "script.lua"},
+		script: "error(setmetatable({}, {__tostring = function () return 'custom failure' end}))\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: custom failure\n`,
+	},
+	{
+		name:   "error object without text",
+		args:   []string{"run", "script.lua"},
+		script: "error({})\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: \(error object is a table value\)\n`,
 	},
 	{
 		name:   "os-exit",
@@ -220,10 +267,10 @@ func TestCLI(t *testing.T) {
 				writeScript(t, dir, "script.lua", tc.script)
 			}
 			t.Run("exec", func(t *testing.T) {
-				checkResult(t, tc, execLuabpf(t, dir, tc.args...))
+				checkResult(t, tc, execLuabpfStdin(t, dir, tc.stdin, tc.args...))
 			})
 			t.Run("run", func(t *testing.T) {
-				checkResult(t, tc, callRun(t, dir, append([]string(nil), tc.args...)...))
+				checkResult(t, tc, callRunStdin(t, dir, tc.stdin, append([]string(nil), tc.args...)...))
 			})
 		})
 	}

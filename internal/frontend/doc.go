@@ -9,5 +9,10 @@
 // loops, table constructors, goto. Everything type-related is left to the
 // next stage (irgen), which knows the values the free names hold.
 //
+// Before parsing, a Lua-token scan rewrites LuaJIT's 64-bit literals
+// (5ULL, 0xffLL), which gopher-lua's lexer rejects, into calls of the
+// reserved globals U64Func and I64Func on the same line; File.Text is
+// the rewritten text the VM must load, File.Src the text as written.
+//
 // Positions are lines only: gopher-lua's AST has no columns.
 package frontend

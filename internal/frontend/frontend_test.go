@@ -9,7 +9,7 @@ func TestParseFileErrors(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"syntax", "local x = 1\nif x then\n  y = = 2\nend\n", "a.lua:3: syntax error near '='"},
 		{"eof", "local x = (\n", "a.lua:1: syntax error at the end of the file"},
-		{"luajit suffix", "local a = 1\nlocal b = 10ULL\n", "a.lua:2: LuaJIT number suffixes like '10ULL' are not supported"},
+		{"imaginary", "local a = 1\nlocal b = 10i\n", "a.lua:2: imaginary numbers like '10i' are not supported"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseFile("a.lua", tc.src)

@@ -137,6 +137,15 @@ func TestToStringToNumber(t *testing.T) {
 			"7 -3 0.5 1\n1099511627776 -1099511627776\nnil nil nil\n16 35 nil 8"},
 		{"tostring of others unchanged", `print(tostring(12), tostring(nil), tostring('x'), tostring(setmetatable({}, {__tostring = function() return 'T' end})))`, "12 nil x T"},
 		{"format with tonumber", `print(string.format('%d events', tonumber(ffi.new('uint64_t', 42))))`, "42 events"},
+		{"format cdata as numbers", `
+			local big = ffi.new('uint64_t', 2^63) + 1
+			print(string.format('%d %d %5d|%-3d|%i', big, ffi.new('int64_t', -5), ffi.new('uint32_t', 42), ffi.new('int8_t', 7), ffi.new('uint16_t', 9)))
+			print(string.format('%x %X %o %08x', big, ffi.new('uint64_t', 255), ffi.new('int', 8), ffi.new('uint64_t', 0xbeef)))
+			print(string.format('%.1f %g', ffi.new('uint64_t', 3), ffi.new('double', 0.25)))
+			print(string.format('%s %s %q', big, ffi.new('int64_t', -5), ffi.new('uint64_t', 1)))
+			print(('%d|%d'):format(ffi.new('uint64_t', 12), 13), string.format('100%% %d%%', ffi.new('int64_t', 1)))
+			print(string.format('%s', ffi.new('int [1]')):match('^cdata<int %[1%]>: 0x%x+$') ~= nil, string.format('%d %s', 1.0, 'x'))`,
+			"9223372036854775809 -5    42|7  |9\n8000000000000001 FF 10 0000beef\n3.0 0.25\n9223372036854775809ULL -5LL 1ULL\n12|13 100% 1%\ntrue 1 x"},
 	})
 }
 

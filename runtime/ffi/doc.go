@@ -40,7 +40,10 @@
 // Open also replaces the globals tostring (64-bit integers print as
 // "123ULL" / "-5LL", other cdata as "cdata<T>: 0x...") and tonumber
 // (numeric cdata give numbers; pointers and aggregates give nil, as in
-// LuaJIT), and installs `bit` as a global and in package.preload.
+// LuaJIT) and string.format (numeric cdata format as their value with
+// %d, %x and the like, exactly for 64-bit integers, and any cdata as its
+// tostring with %s), and installs `bit` as a global and in
+// package.preload.
 //
 // # Arithmetic
 //

@@ -101,3 +101,58 @@ func (m *Module) luaToNumber(L *lua.LState) int {
 	}
 	return 1
 }
+
+// luaFormat is string.format, aware of cdata: a numeric cdata formats
+// as its value with the numeric verbs (string.format('%d', 5ULL) is "5",
+// all 64 bits exact; %x and %o too; %f, %e and %g take it as a double),
+// and every cdata formats as tostring shows it with %s. Other values go
+// to gopher-lua's formatting unchanged.
+func (m *Module) luaFormat(L *lua.LState) int {
+	format := L.CheckString(1)
+	top := L.GetTop()
+	args := make([]any, top-1)
+	for i := 2; i <= top; i++ {
+		v := L.Get(i)
+		if c, ok := CDataOf(v); ok {
+			args[i-2] = cdataArg{c}
+		} else {
+			args[i-2] = v
+		}
+	}
+	// As gopher-lua does: pass as many arguments as the format has verbs.
+	n := strings.Count(format, "%") - 2*strings.Count(format, "%%")
+	L.Push(lua.LString(fmt.Sprintf(format, args[:max(0, min(n, len(args)))]...)))
+	return 1
+}
+
+// cdataArg formats a cdata for string.format.
+type cdataArg struct{ c *CData }
+
+// Format implements fmt.Formatter.
+func (a cdataArg) Format(f fmt.State, verb rune) {
+	t := a.c.Type
+	if isNumeric(t) {
+		s := loadScalar(t, a.c.Mem)
+		switch verb {
+		case 'd', 'i', 'x', 'X', 'o', 'c', 'b':
+			if verb == 'i' {
+				verb = 'd'
+			}
+			if s.isFloat {
+				fmt.Fprintf(f, fmt.FormatString(f, verb), s.int64())
+			} else if s.signed {
+				fmt.Fprintf(f, fmt.FormatString(f, verb), int64(s.bits))
+			} else {
+				fmt.Fprintf(f, fmt.FormatString(f, verb), s.bits)
+			}
+			return
+		case 'e', 'E', 'f', 'F', 'g', 'G':
+			fmt.Fprintf(f, fmt.FormatString(f, verb), s.float())
+			return
+		}
+	}
+	if verb == 'q' {
+		verb = 's'
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), a.c.String())
+}

@@ -104,8 +104,8 @@ func (m *Module) newTable(L *lua.LState) *lua.LTable {
 	return t
 }
 
-// replaceBaseFunctions installs cdata-aware tonumber and tostring,
-// keeping the originals for everything else.
+// replaceBaseFunctions installs cdata-aware tonumber, tostring and
+// string.format, keeping the originals for everything else.
 func (m *Module) replaceBaseFunctions(L *lua.LState) {
 	if f, ok := L.GetGlobal("tostring").(*lua.LFunction); ok && f.IsG {
 		m.baseToString = f.GFunction
@@ -115,4 +115,8 @@ func (m *Module) replaceBaseFunctions(L *lua.LState) {
 	}
 	L.SetGlobal("tostring", L.NewFunction(m.luaToString))
 	L.SetGlobal("tonumber", L.NewFunction(m.luaToNumber))
+	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
+		// The string metatable's __index is this table, so s:format too.
+		str.RawSetString("format", L.NewFunction(m.luaFormat))
+	}
 }

@@ -1,0 +1,142 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/luabpf/luabpf/internal/kerneltest"
+	"github.com/luabpf/luabpf/internal/source"
+	"golang.org/x/sys/unix"
+)
+
+// runScript runs a script in a new runtime that the test closes.
+func runScript(t *testing.T, script string) *Runtime {
+	t.Helper()
+	kerneltest.Require(t)
+	rt := New(nil)
+	t.Cleanup(func() { rt.Close() })
+	if err := rt.RunString(context.Background(), "trace.lua", script, nil); err != nil {
+		t.Fatalf("script: %s", source.Detail(err))
+	}
+	return rt
+}
+
+// mine is kernel code that is true when the current process is the
+// test's: tracepoints fire for every process on the machine.
+const mine = `bit.rshift(pid_tgid(), 32) == MYPID`
+
+const tracePrelude = `local ffi = require('ffi')
+local bpf = require('bpf')
+MYPID = require('syscall').getpid()
+counts = bpf.map('array', 4, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
+`
+
+// TestTracepointCountsCalls attaches to syscalls/sys_enter_getpid and
+// counts exactly the calls the test makes.
+func TestTracepointCountsCalls(t *testing.T) {
+	rt := runScript(t, tracePrelude+`
+bpf.tracepoint('syscalls/sys_enter_getpid', function (arg)
+	if `+mine+` then xadd(counts[0], 1) end
+end)`)
+	for i := 0; i < 7; i++ {
+		unix.Getpid()
+	}
+	if got := eval(t, rt, "return tonumber(counts[0])"); got != "7" {
+		t.Errorf("counted %s getpid calls, want 7", got)
+	}
+}
+
+// TestTracepointReadsField reads a typed field of the record and uses it
+// as a map key and value.
+func TestTracepointReadsField(t *testing.T) {
+	rt := runScript(t, tracePrelude+`
+local tp = bpf.tracepoint('syscalls/sys_enter_close')
+tp:bpf(function (arg)
+	if `+mine+` and arg.fd >= 1000 and arg.fd < 1004 then
+		counts[arg.fd - 1000] = arg.fd + 1
+	end
+end)`)
+	for fd := 1000; fd < 1003; fd++ {
+		unix.Close(fd)
+	}
+	got := eval(t, rt, "return tonumber(counts[0]) .. ' ' .. tonumber(counts[1]) .. ' ' .. tonumber(counts[2]) .. ' ' .. tonumber(counts[3])")
+	if got != "1001 1002 1003 0" {
+		t.Errorf("counts = %s, want 1001 1002 1003 0", got)
+	}
+}
+
+func TestTracepointErrors(t *testing.T) {
+	kerneltest.Require(t)
+	for _, tc := range []struct{ script, want string }{
+		{`bpf.tracepoint('sched/sched_swich', function (arg) end)`, "sched/sched_switch"},
+		{`bpf.tracepoint('syscalls/sys_enter_close', function (arg) return arg.common_pid end)`, "trace.lua:2: a tracepoint cannot read arg.common_pid"},
+		{`bpf.tracepoint('syscalls/sys_enter_close', function (arg) return arg.fdd end)`, "did you mean 'fd'?"},
+		{`bpf.tracepoint('syscalls/sys_enter_close', function (arg) return pkt.ip.proto end)`, "'pkt' reads the packet, which a tracepoint cannot do"},
+	} {
+		rt := New(nil)
+		err := rt.RunString(context.Background(), "trace.lua", "local bpf = require('bpf')\n"+tc.script, nil)
+		rt.Close()
+		if err == nil || !strings.Contains(source.Detail(err), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.script, err, tc.want)
+		}
+	}
+}
+
+// TestKprobeOnThisKernel loads a kprobe program into the verifier; on a
+// kernel without kprobes (this one) attaching stops with one clear
+// sentence at the script's line.
+func TestKprobeOnThisKernel(t *testing.T) {
+	kerneltest.Require(t)
+	rt := New(nil)
+	defer rt.Close()
+	script := tracePrelude + `
+bpf.kprobe('myprobe:do_sys_openat2', function (ptregs)
+	xadd(counts[0], 1)
+	counts[1] = ptregs.parm2
+end)`
+	err := rt.RunString(context.Background(), "kprobe.lua", script, nil)
+	if kprobesAvailable() {
+		if err != nil {
+			t.Fatalf("kprobe: %s", source.Detail(err))
+		}
+		return
+	}
+	want := "kprobe.lua:6: kprobes are unavailable in this kernel"
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "errno") {
+		t.Fatalf("got %v, want %q...", err, want)
+	}
+}
+
+// TestTracelogReadsPrint reads what kernel code's print writes.
+func TestTracelogReadsPrint(t *testing.T) {
+	rt := runScript(t, tracePrelude+`
+log = bpf.tracelog()
+bpf.tracepoint('syscalls/sys_enter_getpid', function (arg)
+	if `+mine+` then print('luabpf test %d', 4242) end
+end)`)
+	unix.Getpid()
+	got := eval(t, rt, `
+		for i = 1, 1000 do
+			local l = log:read()
+			if l:find('luabpf test', 1, true) then return l end
+		end`)
+	if !strings.HasSuffix(got, "luabpf test 4242") {
+		t.Errorf("trace line %q does not end in the printed text", got)
+	}
+}
+
+func TestKsym(t *testing.T) {
+	rt := runScript(t, tracePrelude)
+	ks := eval(t, rt, fmt.Sprintf("return bpf and '' or require('bpf').ksym(%d)", 0))
+	_ = ks
+	got := eval(t, rt, `
+		for l in io.lines('/proc/kallsyms') do
+			local addr, name = l:match('^(%x+) [Tt] (schedule)$')
+			if addr then return require('bpf').ksym(tonumber(addr, 16) + 4) end
+		end`)
+	if got != "schedule+0x4" {
+		t.Errorf("ksym(schedule + 4) = %q", got)
+	}
+}
