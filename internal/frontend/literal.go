@@ -2,41 +2,16 @@ package frontend
 
 import (
 	"fmt"
+	"github.com/luabpf/luabpf/compile/value"
 	"strconv"
 	"strings"
 
 	"github.com/luabpf/luabpf/internal/source"
 )
 
-// The reserved globals LuaJIT's 64-bit literals are rewritten to:
-// 5ULL becomes __luabpf_u64("5") and 0xffLL becomes __luabpf_i64("0xff").
-// The runtime defines them to make uint64_t and int64_t cdata, as LuaJIT
-// does; the compiler turns a call of one with a string literal into a
-// 64-bit constant.
-const (
-	U64Func = "__luabpf_u64"
-	I64Func = "__luabpf_i64"
-)
-
-// ParseLiteral64 reads the digits of a 64-bit literal as the rewrite
-// passes them: decimal or 0x-prefixed hex. A signed literal's decimal
-// value must fit int64_t; hex digits are its 64-bit pattern, as in LuaJIT
-// (0xffffffffffffffffLL is -1LL).
-func ParseLiteral64(digits string, signed bool) (uint64, error) {
-	hex, ok := strings.CutPrefix(strings.ToLower(digits), "0x")
-	if ok {
-		return strconv.ParseUint(hex, 16, 64)
-	}
-	if signed {
-		v, err := strconv.ParseInt(digits, 10, 64)
-		return uint64(v), err
-	}
-	return strconv.ParseUint(digits, 10, 64)
-}
-
 // rewriteLiterals returns text with each LuaJIT 64-bit integer literal
 // (5ULL, 5LL, 0xffULL, suffixes in any case) replaced by a call of
-// U64Func or I64Func, which gopher-lua parses. It scans Lua tokens, so
+// value.U64Func or value.I64Func, which gopher-lua parses. It scans Lua tokens, so
 // strings, long strings and comments are left alone; no newline moves,
 // and text without such literals comes back unchanged. A literal that
 // cannot be 64-bit (1.5LL, too many digits) and imaginary numbers (12i)
@@ -202,16 +177,16 @@ func (s *litScanner) number() error {
 		}
 		return nil // an ordinary number, or a malformed one the parser reports
 	}
-	if _, err := ParseLiteral64(digits, signed); err != nil || !isInteger(digits) {
+	if _, err := value.ParseLiteral64(digits, signed); err != nil || !isInteger(digits) {
 		kind := "uint64_t"
 		if signed {
 			kind = "int64_t"
 		}
 		return fmt.Errorf("malformed number '%s': a 64-bit literal is a decimal or 0x hex integer that fits %s, such as 5LL or 0xffULL", tok, kind)
 	}
-	fn := U64Func
+	fn := value.U64Func
 	if signed {
-		fn = I64Func
+		fn = value.I64Func
 	}
 	if s.out == nil {
 		s.out = &strings.Builder{}

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"github.com/luabpf/luabpf/compile/value"
 	"strings"
 	"testing"
 
@@ -41,44 +42,6 @@ func TestRewriteLiterals(t *testing.T) {
 				t.Errorf("rewrote\n%s\nto\n%s\nwant\n%s", tc.in, got, tc.want)
 			}
 		})
-	}
-}
-
-func TestRewriteLiteralErrors(t *testing.T) {
-	for _, tc := range []struct{ name, in, want string }{
-		{"fraction", "x = 1\ny = 1.5LL", "a.lua:2: malformed number '1.5LL'"},
-		{"exponent", "y = 1e3ULL", "a.lua:1: malformed number '1e3ULL'"},
-		{"too big", "y = 18446744073709551616ULL", "a.lua:1: malformed number '18446744073709551616ULL'"},
-		{"too big signed", "y = 9223372036854775808LL", "a.lua:1: malformed number '9223372036854775808LL': a 64-bit literal is a decimal or 0x hex integer that fits int64_t"},
-		{"hex too long", "y = 0x10000000000000000ULL", "a.lua:1: malformed number '0x10000000000000000ULL'"},
-		{"imaginary", "y = 12i", "a.lua:1: imaginary numbers like '12i' are not supported"},
-		{"line after long string", "s = [[\n\n]] --[[\n]]\ny = 'a\\\nb' z = 1.5ULL", "a.lua:6: malformed number"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := rewriteLiterals(source.NewFile("a.lua", tc.in))
-			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-				t.Errorf("got %v, want prefix %q", err, tc.want)
-			}
-		})
-	}
-}
-
-func TestParseLiteral64(t *testing.T) {
-	for _, tc := range []struct {
-		digits string
-		signed bool
-		want   uint64
-	}{
-		{"5", false, 5},
-		{"0xff", false, 255},
-		{"0XFF", true, 255},
-		{"18446744073709551615", false, 1<<64 - 1},
-		{"9223372036854775807", true, 1<<63 - 1},
-		{"0xffffffffffffffff", true, 1<<64 - 1}, // -1LL
-	} {
-		if got, err := ParseLiteral64(tc.digits, tc.signed); err != nil || got != tc.want {
-			t.Errorf("ParseLiteral64(%q, %v) = %d, %v; want %d", tc.digits, tc.signed, got, err, tc.want)
-		}
 	}
 }
 
@@ -137,7 +100,7 @@ func asCompileError(err error, ce **source.CompileError) bool {
 // undoRewrites turns __luabpf_u64("5") back into 5ull and
 // __luabpf_i64("5") into 5ll.
 func undoRewrites(s string) string {
-	for _, r := range []struct{ fn, suffix string }{{U64Func, "ull"}, {I64Func, "ll"}} {
+	for _, r := range []struct{ fn, suffix string }{{value.U64Func, "ull"}, {value.I64Func, "ll"}} {
 		for {
 			i := strings.Index(s, r.fn+`("`)
 			if i < 0 {
@@ -148,4 +111,23 @@ func undoRewrites(s string) string {
 		}
 	}
 	return s
+}
+
+func TestRewriteLiteralErrors(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"fraction", "x = 1\ny = 1.5LL", "a.lua:2: malformed number '1.5LL'"},
+		{"exponent", "y = 1e3ULL", "a.lua:1: malformed number '1e3ULL'"},
+		{"too big", "y = 18446744073709551616ULL", "a.lua:1: malformed number '18446744073709551616ULL'"},
+		{"too big signed", "y = 9223372036854775808LL", "a.lua:1: malformed number '9223372036854775808LL': a 64-bit literal is a decimal or 0x hex integer that fits int64_t"},
+		{"hex too long", "y = 0x10000000000000000ULL", "a.lua:1: malformed number '0x10000000000000000ULL'"},
+		{"imaginary", "y = 12i", "a.lua:1: imaginary numbers like '12i' are not supported"},
+		{"line after long string", "s = [[\n\n]] --[[\n]]\ny = 'a\\\nb' z = 1.5ULL", "a.lua:6: malformed number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := rewriteLiterals(source.NewFile("a.lua", tc.in))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("got %v, want prefix %q", err, tc.want)
+			}
+		})
+	}
 }

@@ -1,11 +1,11 @@
 package irgen
 
 import (
+	"github.com/luabpf/luabpf/compile/value"
 	"sort"
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
-	"github.com/luabpf/luabpf/internal/frontend"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"
@@ -68,8 +68,8 @@ var builtinTable = []*builtin{
 	{name: "math.log10", min: 1, max: 1, arity: "one argument", lower: logScaled(1233)},
 	{name: "math.log", min: 1, max: 1, arity: "one argument", lower: logScaled(2839)},
 	// LuaJIT's 64-bit literals, as the front end rewrites them (literal.go).
-	{name: frontend.U64Func, min: 1, max: 1, arity: "one argument", lower: (*builder).literal64},
-	{name: frontend.I64Func, min: 1, max: 1, arity: "one argument", lower: (*builder).literal64},
+	{name: value.U64Func, min: 1, max: 1, arity: "one argument", lower: (*builder).literal64},
+	{name: value.I64Func, min: 1, max: 1, arity: "one argument", lower: (*builder).literal64},
 }
 
 func fns(f ...asm.BuiltinFunc) []asm.BuiltinFunc { return f }

@@ -89,17 +89,6 @@ func (m *Module) arith(op string) lua.LGFunction {
 	}
 }
 
-// box returns a boxed 64-bit integer cdata.
-func (m *Module) box(L *lua.LState, v uint64, unsigned bool) lua.LValue {
-	t := m.int64T
-	if unsigned {
-		t = m.uint64T
-	}
-	c := &CData{Type: t, Mem: make([]byte, 8)}
-	storeUint(c.Mem, 8, v)
-	return m.WrapCData(L, c)
-}
-
 func arithU64(op string, x, y uint64) uint64 {
 	switch op {
 	case "add":

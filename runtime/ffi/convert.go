@@ -19,7 +19,7 @@ func (m *Module) ToLua(L *lua.LState, t *ctype.Type, mem []byte) lua.LValue {
 	switch t.Kind {
 	case ctype.Int:
 		if is64(t) {
-			return m.WrapCData(L, &CData{Type: t, Mem: append([]byte(nil), mem[:8]...)})
+			return m.box(L, loadUint(mem, 8), !t.Signed)
 		}
 		return lua.LNumber(loadScalar(t, mem).float())
 	case ctype.Float:

@@ -213,9 +213,7 @@ func (m *Module) loadField(L *lua.LState, f ctype.Field, mem []byte) lua.LValue 
 	case f.Type.Kind == ctype.Bool:
 		return lua.LBool(!s.isZero())
 	case f.BitSize > 32:
-		c := &CData{Type: f.Type, Mem: make([]byte, 8)}
-		storeUint(c.Mem, 8, s.bits)
-		return m.WrapCData(L, c)
+		return m.box(L, s.bits, !f.Type.Signed)
 	}
 	return lua.LNumber(s.float())
 }

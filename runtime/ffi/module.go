@@ -19,6 +19,8 @@ type Module struct {
 	int64T, uint64T, charPtr, voidPtr *ctype.Type
 
 	baseToString, baseToNumber lua.LGFunction
+
+	boxes boxes // 64-bit integer cdata by value (intern.go)
 }
 
 // Open creates the ffi module for L over reg. It registers `ffi` and `bit`
