@@ -157,8 +157,6 @@ func TestCompileErrors(t *testing.T) {
 			want: []string{"1.5", "not an integer"}},
 		{name: "power", body: "return pkt.ip.ttl ^ 2 --!",
 			want: []string{"'^'", "bit.lshift"}},
-		{name: "constant division by zero", body: "return pkt.ip.ttl + 1 / 0 --!",
-			want: []string{"division by zero"}},
 		{name: "stack object too big", body: "local b = ffi.new('uint8_t [600]') --!",
 			want: []string{"512 bytes"}},
 		{name: "stack objects too big together", body: "local a = ffi.new('uint8_t [400]')\na[0] = 1\nlocal b = ffi.new('uint8_t [200]') --!\nb[0] = 2\nreturn a[0] + b[0]",

@@ -45,6 +45,9 @@ type builder struct {
 	defs  map[*ir.Block]map[*frontend.Local]operand
 	loops []loop
 	line  int
+	// bits records, for values known to be non-negative, how many low
+	// bits they may use (see narrowType).
+	bits map[*ir.Value]int
 }
 
 // Build lowers fn into an IR function. It also returns the maps the
@@ -62,6 +65,7 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 		f:    ir.NewFunc(fn.Name, fn.File.Src.Name),
 		defs: map[*ir.Block]map[*frontend.Local]operand{},
 		refs: map[*Map]*ir.MapRef{},
+		bits: map[*ir.Value]int{},
 	}
 	defer func() {
 		r := recover()
@@ -240,7 +244,9 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 		for i, o := range ops {
 			args[i] = g.intIn(o, b.Preds[i])
 		}
-		return intOp(g.phi(b, unify(args), args))
+		o := intOp(g.numPhi(b, args))
+		o.width = commonWidth(ops)
+		return o
 	case first.kind == opPkt:
 		args := make([]*ir.Value, len(ops))
 		for i, o := range ops {
@@ -254,7 +260,7 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 		args := make([]*ir.Value, len(ops))
 		maybe := false
 		for i, o := range ops {
-			if o.kind != opMapVal || o.off != first.off || !o.ct.Equal(first.ct) {
+			if o.kind != opMapVal || o.off != first.off || !o.ct.Equal(first.ct) || o.index != first.index || o.bf != first.bf {
 				g.errorf("'%s' is %s on one path and %s on another", l.Name, first.kindName(), o.kindName())
 			}
 			args[i] = o.v
@@ -275,6 +281,17 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 	return operand{}
 }
 
+// commonWidth is the type width (see typeWidth) all of ops share, or 0.
+func commonWidth(ops []operand) int {
+	w := typeWidth(ops[0])
+	for _, o := range ops[1:] {
+		if typeWidth(o) != w {
+			return 0
+		}
+	}
+	return w
+}
+
 func kindWord(o operand) string {
 	if o.kind == opConst {
 		return o.c.Describe()
@@ -291,31 +308,16 @@ func describeAny(o operand) string {
 	return o.kindName()
 }
 
+// numPhi adds a phi of numbers to b, typed by phiType.
+func (g *builder) numPhi(b *ir.Block, args []*ir.Value) *ir.Value {
+	v := g.phi(b, ir.I64, args)
+	v.Type = g.phiType(v, args)
+	return v
+}
+
 // phi adds a phi to b.
 func (g *builder) phi(b *ir.Block, t ir.Type, args []*ir.Value) *ir.Value {
 	return b.NewValueAt(0, ir.OpPhi, t, g.line, args...)
-}
-
-// unify returns a type all of args fit: their common type, or the widest
-// unsigned one when all are unsigned, or i64.
-func unify(args []*ir.Value) ir.Type {
-	t := args[0].Type
-	allSame, allUnsigned := true, true
-	size := uint8(0)
-	for _, a := range args {
-		allSame = allSame && a.Type == t
-		allUnsigned = allUnsigned && a.Type.NonNegative()
-		if a.Type.Size > size {
-			size = a.Type.Size
-		}
-	}
-	switch {
-	case allSame && t.Kind == ir.KInt:
-		return t
-	case allUnsigned:
-		return ir.Int(int(size), false)
-	}
-	return ir.I64
 }
 
 // inBlock runs fn with b as the current block (appending to its end).

@@ -1,6 +1,8 @@
 package irgen
 
 import (
+	"math/bits"
+
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
@@ -46,22 +48,34 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 	return h.lower(g, args, string(b))
 }
 
-// helperCall returns a builtin that calls helper fn without arguments.
+// helperCall returns a builtin that calls helper fn without arguments;
+// its result has the helper's C type (ntoh swaps its width).
 func helperCall(fn asm.BuiltinFunc) func(*builder, []operand, string) operand {
 	return func(g *builder, _ []operand, name string) operand {
-		return intOp(g.callHelper(fn, name))
+		v := g.callHelper(fn, name)
+		return operand{kind: opInt, v: v, width: int(v.Type.Size)}
 	}
 }
 
-func (g *builder) tonumber(a []operand, _ string) operand {
-	return intOp(g.toInt(a[0], "tonumber's argument"))
+// tonumber gives its argument as a number, keeping its C type.
+func (g *builder) tonumber(args []operand, _ string) operand {
+	o := args[0]
+	switch {
+	case o.kind == opInt:
+		return o
+	case o.kind == opConst && o.isNumeric():
+		return o
+	}
+	return g.numOp(o, "tonumber's argument")
 }
 
 func (g *builder) ffiTypeof(a []operand, _ string) operand {
 	return constOp(CType{T: g.ctypeOf(a[0], "ffi.typeof")})
 }
 
-// aluFold returns a builtin applying op left to right over its arguments.
+// aluFold returns a builtin applying op left to right over its
+// arguments. As in C, the result is uint64_t when an operand is (for
+// shifts: the value shifted), else int64_t.
 func aluFold(op ir.Op) func(*builder, []operand, string) operand {
 	return func(g *builder, args []operand, name string) operand {
 		if c, ok := foldConsts(op, args); ok {
@@ -69,7 +83,12 @@ func aluFold(op ir.Op) func(*builder, []operand, string) operand {
 		}
 		acc := g.toInt(args[0], "the first argument of "+name)
 		for _, a := range args[1:] {
-			acc = g.value(op, ir.I64, acc, g.toInt(a, "an argument of "+name))
+			x := g.toInt(a, "an argument of "+name)
+			t := resultType(acc, x)
+			if op == ir.OpLsh || op == ir.OpRsh || op == ir.OpArsh {
+				t = resultType(acc)
+			}
+			acc = g.arithValue(op, t, acc, x)
 		}
 		return intOp(acc)
 	}
@@ -109,7 +128,8 @@ func (g *builder) bnot(args []operand, name string) operand {
 	if c, ok := args[0].constInt(); ok && args[0].kind == opConst {
 		return constOp(Int(^c))
 	}
-	return intOp(g.value(ir.OpNot, ir.I64, g.toInt(args[0], "the argument of "+name)))
+	x := g.toInt(args[0], "the argument of "+name)
+	return intOp(g.value(ir.OpNot, resultType(x), x))
 }
 
 // xadd atomically adds to a map value: xadd(map[k], n) or
@@ -119,56 +139,53 @@ func (g *builder) xadd(args []operand, _ string) operand {
 	if dst.kind != opMapVal {
 		g.errorf("xadd needs a map value to add to, as in xadd(map[key], 1); this is %s", dst.kindName())
 	}
-	if dst.bf.BitSize > 0 || !dst.ct.IsInteger() || (dst.ct.Size != 4 && dst.ct.Size != 8) || dst.index != nil {
+	if dst.bf.BitSize > 0 || !dst.ct.IsInteger() || (dst.ct.Size != 4 && dst.ct.Size != 8) {
 		g.errorf("xadd adds to 32- or 64-bit integers; this is %s", dst.ct.String())
 	}
+	if memAlign(dst, 0) < dst.ct.Size {
+		g.errorf("xadd cannot add to a misaligned member (of a packed struct): atomic adds need a %d-byte aligned address; unpack the struct or align the member", dst.ct.Size)
+	}
 	x := g.toInt(args[1], "the amount xadd adds")
-	g.ifNonNull(dst.v, func(p *ir.Value) {
-		v := g.value(ir.OpAtomicAdd, ir.Int(dst.ct.Size, false), p, x)
-		v.AuxInt = dst.off
-	})
+	g.at(dst, func(pl place) *ir.Value {
+		g.access(ir.OpAtomicAdd, ir.Int(dst.ct.Size, false), pl, 0, x)
+		return nil
+	}, nil)
 	return constOp(Nil{})
 }
 
 // byteSwap implements ntoh/hton (network order is big-endian, the host
-// little-endian) and bit.bswap.
+// little-endian) and bit.bswap. Without a width, ntoh swaps the size of
+// the type its argument was read or cast as, and a literal, an upvalue
+// or a result of arithmetic as 32 bits (README); bit.bswap always swaps
+// 32 bits, as LuaJIT's does.
 func (g *builder) byteSwap(args []operand, name string) operand {
 	x := args[0]
-	bits := 0
+	bits := 32
 	if len(args) == 2 {
 		b, ok := args[1].constInt()
 		if !ok || (b != 8 && b != 16 && b != 32 && b != 64) {
 			g.errorf("%s's width must be 8, 16, 32 or 64", name)
 		}
 		bits = int(b)
-	}
-	if bits == 0 {
-		switch {
-		case name == "bit.bswap":
-			bits = 32
-		case x.kind == opConst:
-			bits = 32
-			if c, _ := x.constInt(); c < 0 || c > 0xffffffff {
-				bits = 64
-			}
-		case x.width > 0:
-			bits = x.width * 8
-		default:
-			v := g.toInt(x, "the argument of "+name)
-			bits = int(v.Type.Size) * 8
-			x = intOp(v)
+	} else if name != "bit.bswap" {
+		if w := typeWidth(x); w > 0 {
+			bits = w * 8
+		}
+		if bits != 8 && bits != 16 && bits != 32 && bits != 64 {
+			g.errorf("%s of a %d-byte value needs its width, as in %s(x, 32)", name, bits/8, name)
 		}
 	}
 	if bits == 8 {
 		return x
 	}
 	if c, ok := x.constInt(); ok && x.kind == opConst {
-		return constOp(Int(swapConst(c, bits)))
+		o := constOp(Int(swapConst(c, bits)))
+		o.width = x.width
+		return o
 	}
 	v := g.value(swapOp(bits/8), ir.Int(bits/8, false), g.toInt(x, "the argument of "+name))
-	res := intOp(v)
+	res := operand{kind: opInt, v: v, width: bits / 8}
 	// A swapped slice or field compares with strings the other way round.
-	res.width = x.width
 	switch x.str {
 	case strBE:
 		res.str = strRaw
@@ -176,6 +193,21 @@ func (g *builder) byteSwap(args []operand, name string) operand {
 		res.str = strBE
 	}
 	return res
+}
+
+// typeWidth is the size in bytes of the C type numeric operand o was read
+// or cast as; 0 for literals, upvalues and results of arithmetic.
+func typeWidth(o operand) int {
+	switch o.kind {
+	case opStack, opMapVal:
+		if o.bf.BitSize > 0 {
+			return o.bf.Type.Size
+		}
+		if o.isNumeric() {
+			return o.ct.Size
+		}
+	}
+	return o.width
 }
 
 func swapConst(c int64, bits int) int64 {
@@ -187,9 +219,13 @@ func swapConst(c int64, bits int) int64 {
 	return int64(out)
 }
 
-// log2 computes floor(log2(x)) for x > 0 (0 for x == 0) with the
-// branch-free bit-halving steps: for each k in 32, 16, 8, 4, 2, 1, if
-// x >= 2^k then x >>= k and r += k.
+// log2 computes floor(log2(x)) for x > 0 as an unsigned number (0 for
+// x == 0) by halving steps: for each k in 32, 16, 8, 4, 2, 1, if
+// x >> k is not 0 then x >>= k and r += k. The steps are branch-free
+// (conditional jumps would multiply the paths the verifier walks): with
+// t = x >> k, which is below 2^63 since k >= 1, (t - 1) >> 63 is 1
+// exactly when t is 0, so s = ((t - 1) >> 63 << log2(k)) ^ k is k when
+// t is not 0 and 0 when it is.
 func (g *builder) log2(args []operand, name string) operand {
 	if c, ok := args[0].constInt(); ok && args[0].kind == opConst {
 		r := int64(0)
@@ -199,24 +235,25 @@ func (g *builder) log2(args []operand, name string) operand {
 		return constOp(Int(r))
 	}
 	x := g.toInt(args[0], "the argument of "+name)
-	r := g.konst(0)
+	// Shifting right keeps an unsigned narrow type's bound, which lets
+	// constfold drop the steps above its width.
+	xt := ir.I64
+	if x.Type.Kind == ir.KInt && x.Type.NonNegative() {
+		xt = x.Type
+	}
+	var r *ir.Value
 	for _, k := range []int64{32, 16, 8, 4, 2, 1} {
-		big := g.value(ir.OpGt, ir.Bool, x, g.konst(int64(1)<<k-1))
-		// b = (x > 2^k - 1) as 0/1; s = b * k
-		s := g.value(ir.OpLsh, ir.I64, big, g.konst(int64(log2Exact(k))))
-		x = g.value(ir.OpRsh, ir.I64, x, s)
-		r = g.value(ir.OpOr, ir.I64, r, s)
+		t := g.value(ir.OpRsh, xt, x, g.konst(k))
+		z := g.value(ir.OpRsh, ir.I64, g.value(ir.OpSub, ir.I64, t, g.konst(1)), g.konst(63))
+		s := g.value(ir.OpXor, ir.I64, g.value(ir.OpLsh, ir.I64, z, g.konst(int64(bits.TrailingZeros64(uint64(k))))), g.konst(k))
+		x = g.value(ir.OpRsh, xt, x, s)
+		if r == nil {
+			r = s
+		} else {
+			r = g.value(ir.OpOr, ir.I64, r, s)
+		}
 	}
 	return intOp(r)
-}
-
-func log2Exact(k int64) int {
-	n := 0
-	for k > 1 {
-		k >>= 1
-		n++
-	}
-	return n
 }
 
 // logScaled computes a logarithm from log2: (log2(x) + 1) * m >> 12.

@@ -54,14 +54,16 @@ func mirror(op string) string {
 	return op
 }
 
-// compareInts compares two integers, signed when either may be negative.
+// compareInts compares two integers: unsigned when one is uint64_t,
+// else signed (which is the unsigned comparison when neither can be
+// negative).
 func (g *builder) compareInts(op string, x, y *ir.Value) operand {
 	ops, ok := cmpOps[op]
 	if !ok {
 		g.errorf("unknown comparison %q", op)
 	}
 	irop := ops[0]
-	if mayBeNegative(x, y) && !(op == "==" || op == "~=") {
+	if g.signedOp(x, y) {
 		irop = ops[1]
 	}
 	return intOp(g.value(irop, ir.Bool, x, y))
@@ -72,7 +74,12 @@ func (g *builder) constCompare(op string, a, b operand) bool {
 	y, yok := b.constInt()
 	_, an := a.c.(Nil)
 	_, bn := b.c.(Nil)
-	if xok && yok && !an && !bn {
+	if xok && yok {
+		if (an || bn) && op != "==" && op != "~=" {
+			g.errorf("cannot order nil")
+		}
+		// Numbers, booleans and nil compare as integers: x == nil is
+		// true exactly when x is 0, as at run time.
 		switch op {
 		case "==":
 			return x == y
@@ -112,15 +119,16 @@ func (g *builder) constCompare(op string, a, b operand) bool {
 	return false
 }
 
-// compareNil compares an operand with nil: map values are null checks,
-// numbers compare with 0, other pointers are never nil.
+// compareNil compares an operand with nil: a map lookup (or an
+// aggregate inside one) is a null check, numbers (map value members
+// included) compare with 0, other pointers are never nil.
 func (g *builder) compareNil(op string, a operand) operand {
 	if op != "==" && op != "~=" {
 		g.errorf("cannot order nil")
 	}
 	switch a.kind {
 	case opMapVal:
-		if a.off == 0 && a.bf.BitSize == 0 {
+		if !a.isMember() {
 			irop := ir.OpEq
 			if op == "~=" {
 				irop = ir.OpNe
@@ -150,7 +158,7 @@ func (g *builder) compareString(op string, a operand, s string) operand {
 	}
 	switch a.kind {
 	case opInt:
-		if a.width == 0 && len(s) == 1 {
+		if (a.width == 0 || a.str == strNone) && len(s) == 1 {
 			return g.compareInts(op, a.v, g.konst(int64(s[0])))
 		}
 		if a.width == 0 || a.str == strNone {
@@ -166,7 +174,7 @@ func (g *builder) compareString(op string, a operand, s string) operand {
 		if a.ct.Kind == ctype.Array {
 			return g.memCompareValue(eq, a, s)
 		}
-		return g.compareString(op, intOp(g.toInt(a, "the value")), s)
+		return g.compareString(op, g.numOp(a, "the value"), s)
 	}
 	g.errorf("cannot compare %s with a string", a.kindName())
 	return operand{}

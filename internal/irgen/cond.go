@@ -72,13 +72,15 @@ func (g *builder) truth(o operand) operand {
 		}
 		return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
 	case opMapVal:
-		if o.off == 0 && o.bf.BitSize == 0 && !o.v.Type.MaybeNull {
+		// A member is its value; the lookup itself (or an aggregate in
+		// it) is true when the entry exists.
+		if o.isMember() {
+			return g.truth(intOp(g.loadScalar(o)))
+		}
+		if !o.v.Type.MaybeNull {
 			return constOp(Bool(true))
 		}
-		if o.off == 0 {
-			return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
-		}
-		return g.truth(intOp(g.toInt(o, "the condition")))
+		return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
 	case opStack:
 		if o.isNumeric() {
 			return g.truth(intOp(g.loadScalar(o)))
@@ -125,7 +127,8 @@ func (g *builder) logicalValue(e *ast.LogicalOpExpr) operand {
 		g.branch(ta.v, join, rhs)
 	}
 	g.enter(rhs)
-	bv := g.toInt(g.expr(e.Rhs), "the right side of '"+e.Operator+"'")
+	b := g.expr(e.Rhs)
+	bv := g.toInt(b, "the right side of '"+e.Operator+"'")
 	rhsEnd := g.b
 	g.jump(join)
 	g.enter(join)
@@ -137,5 +140,7 @@ func (g *builder) logicalValue(e *ast.LogicalOpExpr) operand {
 			args[i] = bv
 		}
 	}
-	return intOp(g.phi(join, unify(args), args))
+	o := intOp(g.numPhi(join, args))
+	o.width = commonWidth([]operand{a, b})
+	return o
 }

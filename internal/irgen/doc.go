@@ -16,5 +16,11 @@
 //
 // Semantics that differ from plain Lua, as in the original toolkit:
 // numbers are 64-bit integers, `/` divides integers, and 0 (and nil, and
-// a null map value) is false in conditions.
+// a null map value) is false in conditions. Numbers follow the README's
+// "Numbers in kernel functions", the same folded or not: every value's
+// IR type is its C type, uint64_t makes an operation unsigned and other
+// types convert to int64_t (numbers.go); / and % are C's, with the BPF
+// machine's results for a zero divisor. Memory accesses honour run-time
+// indices and split misaligned (packed) members into aligned pieces
+// (memory.go, bitfield.go).
 package irgen

@@ -1,10 +1,12 @@
 package irgen
 
 import (
-	"github.com/luabpf/luabpf/ctype"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/luabpf/luabpf/ctype"
 
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/yuin/gopher-lua/ast"
@@ -71,19 +73,45 @@ func concatPart(o operand) (string, bool) {
 // key evaluates an index expression; a.b has the string key "b".
 func (g *builder) key(e ast.Expr) operand { return g.expr(e) }
 
-// number parses a Lua number literal.
+// number parses a Lua number literal. Integers are exact: a hex
+// literal is its 64-bit pattern, a decimal one must be in int64_t's
+// range; numbers with a fraction or an exponent stay floats (they only
+// take part in constant arithmetic).
 func (g *builder) number(s string) Value {
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
 		u, err := strconv.ParseUint(s[2:], 16, 64)
 		if err == nil {
 			return Int(int64(u))
 		}
+		if errors.Is(err, strconv.ErrRange) {
+			g.errorf("the number %s does not fit in 64 bits", s)
+		}
+	} else if isDecimalInt(s) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			g.errorf("the number %s is beyond the range of kernel integers (int64_t, up to 9223372036854775807); write a larger 64-bit pattern in hex, as in 0x8000000000000000", s)
+		}
+		return Int(n)
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		g.errorf("malformed number %q", s)
 	}
 	return floatValue(f)
+}
+
+// isDecimalInt reports whether s is a decimal integer literal (digits
+// only: no fraction, no exponent).
+func isDecimalInt(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // floatValue keeps integral numbers exact.
@@ -138,6 +166,15 @@ func (g *builder) toInt(o operand, what string) *ir.Value {
 	return nil
 }
 
+// numOp reads o as an integer operand, keeping the width of the type it
+// is read as (see typeWidth).
+func (g *builder) numOp(o operand, what string) operand {
+	if o.kind == opInt {
+		return o
+	}
+	return operand{kind: opInt, v: g.toInt(o, what), width: typeWidth(o)}
+}
+
 // arith lowers a binary arithmetic operator.
 func (g *builder) arith(op string, a, b operand) operand {
 	// Compile-time arithmetic.
@@ -149,7 +186,13 @@ func (g *builder) arith(op string, a, b operand) operand {
 		return g.pktArith(op, a, b)
 	}
 	x, y := g.toInt(a, "the left operand of '"+op+"'"), g.toInt(b, "the right operand of '"+op+"'")
-	signed := !(x.Type.NonNegative() && y.Type.NonNegative())
+	t := resultType(x, y)
+	signed := g.signedOp(x, y)
+	if op == "/" || op == "%" {
+		if v, ok := g.divideBy(op, t, signed, x, y); ok {
+			return intOp(v)
+		}
+	}
 	var irop ir.Op
 	switch op {
 	case "+":
@@ -160,17 +203,17 @@ func (g *builder) arith(op string, a, b operand) operand {
 		irop = ir.OpMul
 	case "/":
 		irop = ir.OpDiv
-		if signed && mayBeNegative(x, y) {
+		if signed {
 			irop = ir.OpSDiv
 		}
 	case "%":
 		irop = ir.OpMod
-		if c, ok := y.IsConst(); ok && c > 0 && c&(c-1) == 0 {
-			// Lua's modulo takes the divisor's sign; for a positive power
-			// of two that is a mask, whatever x's sign.
-			return intOp(g.value(ir.OpAnd, ir.I64, x, g.konst(c-1)))
+		if c, ok := y.IsConst(); ok && c > 0 && c&(c-1) == 0 && (isU64(t) || !g.mayBeNegative(x)) {
+			// A remainder by a power of two is a mask when the dividend
+			// cannot be negative; a negative one keeps its sign (C).
+			return intOp(g.arithValue(ir.OpAnd, t, x, g.konst(c-1)))
 		}
-		if signed && mayBeNegative(x, y) {
+		if signed {
 			irop = ir.OpSMod
 		}
 	case "^":
@@ -178,23 +221,39 @@ func (g *builder) arith(op string, a, b operand) operand {
 	default:
 		g.errorf("unknown operator %q", op)
 	}
-	return intOp(g.value(irop, ir.I64, x, y))
+	return intOp(g.arithValue(irop, t, x, y))
 }
 
-// mayBeNegative reports whether either value could be negative.
-func mayBeNegative(vs ...*ir.Value) bool {
-	for _, v := range vs {
-		if c, ok := v.IsConst(); ok {
-			if c < 0 {
-				return true
-			}
-			continue
-		}
-		if !v.Type.NonNegative() {
-			return true
-		}
+// divideBy lowers x / c and x % c for the divisors whose result the
+// BPF machine defines without dividing: 0 (x / 0 is 0, x % 0 is x; the
+// verifier refuses a division by the constant 0) and, signed, -1
+// (x / -1 is -x, wrapping for INT64_MIN, and x % -1 is 0).
+func (g *builder) divideBy(op string, t ir.Type, signed bool, x, y *ir.Value) (*ir.Value, bool) {
+	c, ok := y.IsConst()
+	switch {
+	case !ok:
+		return nil, false
+	case c == 0 && op == "/":
+		return g.retype(g.konst(0), t), true
+	case c == 0 && isU64(t):
+		return g.retype(x, t), true
+	case c == 0:
+		return x, true // a narrower type converts to int64_t as it is
+	case c == -1 && signed && op == "/":
+		return g.value(ir.OpNeg, t, x), true
+	case c == -1 && signed:
+		return g.konst(0), true
 	}
-	return false
+	return nil, false
+}
+
+// arithValue appends op on x and y, whose result has C type t.
+func (g *builder) arithValue(op ir.Op, t ir.Type, x, y *ir.Value) *ir.Value {
+	v := g.value(op, t, x, y)
+	if !isU64(t) {
+		g.narrowType(v, op, x, y)
+	}
+	return v
 }
 
 func (g *builder) constArith(op string, a, b operand) Value {
@@ -231,21 +290,11 @@ func (g *builder) constArith(op string, a, b operand) Value {
 	case "*":
 		return Int(x * y)
 	case "/":
-		// Integer division, truncating, as at run time.
-		if y == 0 {
-			g.errorf("division by zero")
-		}
-		return Int(x / y)
+		// C's division, as at run time (README): truncating, x / 0 is 0.
+		return Int(divide(x, y))
 	case "%":
-		// As at run time: a mask for positive powers of two (which is
-		// Lua's floored modulo), C's remainder otherwise.
-		if y == 0 {
-			g.errorf("modulo by zero")
-		}
-		if y > 0 && y&(y-1) == 0 {
-			return Int(x & (y - 1))
-		}
-		return Int(x % y)
+		// C's remainder, as at run time: the dividend's sign, x % 0 is x.
+		return Int(remainder(x, y))
 	case "^":
 		return floatValue(math.Pow(float64(x), float64(y)))
 	}

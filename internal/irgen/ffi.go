@@ -69,11 +69,11 @@ func (g *builder) initialize(obj operand, inits []operand) {
 		for i, in := range inits {
 			f := ct.Fields[i]
 			m := obj
-			m.ct = f.Type
 			if f.BitSize > 0 {
-				m.bf = f
+				m = withBitfield(obj, ct, f)
 			} else {
 				m.off += int64(f.Offset)
+				m.ct = f.Type
 			}
 			g.assignMem(m, in, f.Name)
 		}
@@ -82,40 +82,48 @@ func (g *builder) initialize(obj operand, inits []operand) {
 	}
 }
 
-// ffiCast converts a number to an integer type (truncating or extending
-// as C does).
+// ffiCast converts a number to an integer type as C does: truncating or
+// extending it, bool as 0 or 1. The result has the type: uint64_t makes
+// later operations unsigned, and ntoh swaps the type's width.
 func (g *builder) ffiCast(args []operand, _ string) operand {
 	ct := g.ctypeOf(args[0], "ffi.cast")
 	x := args[1]
 	if !ct.IsInteger() {
 		g.errorf("ffi.cast to %s is not supported in this kind of program; cast numbers to integer types", ct)
 	}
+	t := scalarType(ct)
 	if c, ok := x.constInt(); ok && x.kind == opConst {
-		return constOp(Int(truncate(c, ct.Size, ct.Signed)))
+		if isU64(t) {
+			// Unsigned at 64 bits is not an int64_t constant: the
+			// operations on it are unsigned, folded by the passes.
+			return operand{kind: opInt, v: g.b.NewConst(t, c, g.line), width: 8}
+		}
+		o := constOp(Int(castConst(ct, c)))
+		o.width = ct.Size
+		return o
 	}
 	v := g.toInt(x, "the value cast")
-	if ct.Size >= 8 {
-		return intOp(v)
-	}
 	bits := int64(ct.Size * 8)
-	if ct.Signed {
+	switch {
+	case isBool(ct):
+		v = g.boolOf(v)
+	case ct.Size >= 8:
+		v = g.retype(v, t)
+	case ct.Signed:
 		sh := 64 - bits
-		v = g.value(ir.OpArsh, ir.Int(ct.Size, true), g.value(ir.OpLsh, ir.I64, v, g.konst(sh)), g.konst(sh))
-		return intOp(v)
+		v = g.value(ir.OpArsh, t, g.value(ir.OpLsh, ir.I64, v, g.konst(sh)), g.konst(sh))
+	default:
+		v = g.value(ir.OpAnd, t, v, g.konst(int64(1)<<bits-1))
 	}
-	v = g.value(ir.OpAnd, ir.Int(ct.Size, false), v, g.konst(int64(1)<<bits-1))
-	return intOp(v)
+	return operand{kind: opInt, v: v, width: ct.Size}
 }
 
-func truncate(c int64, size int, signed bool) int64 {
-	if size >= 8 {
-		return c
+// castConst converts c to the integer type ct.
+func castConst(ct *ctype.Type, c int64) int64 {
+	if isBool(ct) {
+		return b2i(c != 0)
 	}
-	sh := uint(64 - 8*size)
-	if signed {
-		return c << sh >> sh
-	}
-	return int64(uint64(c) << sh >> sh)
+	return truncate(c, ct.Size, ct.Signed)
 }
 
 func (g *builder) ffiSizeof(args []operand, _ string) operand {
@@ -170,9 +178,25 @@ func (g *builder) ffiCopy(args []operand, _ string) operand {
 	return operand{}
 }
 
+// errFault is what a helper writing into an array element out of range
+// returns instead (the helper does not run): -EFAULT, as for a bad
+// address.
+const errFault = -14
+
+// intoBuffer calls helper fn (for what) with a pointer to stack memory
+// dst among its arguments (built by args), where dst is in range;
+// elsewhere the result is errFault.
+func (g *builder) intoBuffer(dst operand, fn asm.BuiltinFunc, what string, args func(p *ir.Value) []*ir.Value) *ir.Value {
+	return g.at(dst, func(pl place) *ir.Value {
+		return g.callHelper(fn, what, args(g.ptr(pl, 0))...)
+	}, func() *ir.Value { return g.konst(errFault) })
+}
+
 // skbLoadBytes calls bpf_skb_load_bytes(ctx, off, dst, n).
 func (g *builder) skbLoadBytes(off *ir.Value, dst operand, n int) *ir.Value {
-	return g.callHelper(asm.FnSkbLoadBytes, "reading packet bytes", g.ctx, off, g.slotAddr(dst.slot, dst.off), g.konst(int64(n)))
+	return g.intoBuffer(dst, asm.FnSkbLoadBytes, "reading packet bytes", func(p *ir.Value) []*ir.Value {
+		return []*ir.Value{g.ctx, off, p, g.konst(int64(n))}
+	})
 }
 
 func (g *builder) ffiFill(args []operand, _ string) operand {
@@ -212,7 +236,9 @@ func (g *builder) comm(args []operand, _ string) operand {
 	if buf.kind != opStack {
 		g.errorf("comm writes into a stack buffer made with ffi.new('char [16]'); this is %s", buf.kindName())
 	}
-	return intOp(g.callHelper(asm.FnGetCurrentComm, "comm", g.slotAddr(buf.slot, buf.off), g.konst(int64(buf.ct.Size))))
+	return intOp(g.intoBuffer(buf, asm.FnGetCurrentComm, "comm", func(p *ir.Value) []*ir.Value {
+		return []*ir.Value{p, g.konst(int64(buf.ct.Size))}
+	}))
 }
 
 // print implements print(fmt, ...) with bpf_trace_printk: the format is
@@ -230,6 +256,9 @@ func (g *builder) print(args []operand, _ string) operand {
 	call := []*ir.Value{g.slotAddr(slot, 0), g.konst(int64(len(b)))}
 	for _, a := range args[1:] {
 		if a.kind == opStack && a.ct.Kind == ctype.Array {
+			if a.index != nil {
+				g.errorf("print cannot take an array element chosen at run time; copy it into a buffer with ffi.copy first")
+			}
 			call = append(call, g.slotAddr(a.slot, a.off))
 			continue
 		}
@@ -251,4 +280,14 @@ func (g *builder) zero(s *ir.Slot) {
 		v.AuxInt = int64(off)
 		off += n
 	}
+}
+func truncate(c int64, size int, signed bool) int64 {
+	if size >= 8 {
+		return c
+	}
+	sh := uint(64 - 8*size)
+	if signed {
+		return c << sh >> sh
+	}
+	return int64(uint64(c) << sh >> sh)
 }

@@ -131,11 +131,11 @@ func (g *builder) indexMem(obj, key operand, name string) operand {
 			g.errorf("%s has no member '%s'%s", ct.String(), fname, suggest(fname, fieldNames(ct)))
 		}
 		o = obj
-		o.off += int64(f.Offset)
-		o.ct = f.Type
 		if f.BitSize > 0 {
-			o.bf = f
-			o.off -= int64(f.Offset)
+			o = withBitfield(obj, ct, f)
+		} else {
+			o.off += int64(f.Offset)
+			o.ct = f.Type
 		}
 		o.field = true
 	case ctype.Array:
@@ -146,7 +146,7 @@ func (g *builder) indexMem(obj, key operand, name string) operand {
 		g.errorf("cannot index '%s', which is %s", name, ct.String())
 	}
 	if o.kind == opStack && (o.isNumeric() || o.bf.BitSize > 0) {
-		return intOp(g.loadScalar(o))
+		return g.numOp(o, name)
 	}
 	return o
 }
@@ -175,6 +175,9 @@ func (g *builder) element(obj, key operand, name string) operand {
 		return o
 	}
 	i := g.toInt(key, "the index of "+name)
+	if obj.index != nil {
+		g.errorf("'%s' has two indices known only at run time; kernel code can check one per access: copy the inner array out first, or index it with a constant", name)
+	}
 	o.index = i
 	o.bound = ct.Len
 	o.scale = es

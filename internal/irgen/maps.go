@@ -20,55 +20,104 @@ func (g *builder) ref(m *Map) *ir.MapRef {
 // mapLookup lowers m[k] as a read: a pointer to the value, or null.
 func (g *builder) mapLookup(m *Map, key operand) operand {
 	g.checkMapAccess(m, "read")
-	k := g.mapArg(m.Key, key, "key")
-	v := g.value(ir.OpMapLookup, ir.PtrOrNull(ir.SpaceMap), k)
-	v.Aux = g.ref(m)
+	v := g.withMapArgs([]mapArg{{m.Key, key, "key"}}, func(args []*ir.Value) *ir.Value {
+		v := g.value(ir.OpMapLookup, ir.PtrOrNull(ir.SpaceMap), args[0])
+		v.Aux = g.ref(m)
+		return v
+	})
 	return operand{kind: opMapVal, v: v, ct: m.Value, what: m.Name + "[...]"}
 }
 
 // mapUpdate lowers m[k] = x.
 func (g *builder) mapUpdate(m *Map, key, val operand, flags int64) {
 	g.checkMapAccess(m, "written")
-	k := g.mapArg(m.Key, key, "key")
-	x := g.mapArg(m.Value, val, "value")
-	v := g.value(ir.OpMapUpdate, ir.I64, k, x)
-	v.Aux = g.ref(m)
-	v.AuxInt = flags
+	g.withMapArgs([]mapArg{{m.Key, key, "key"}, {m.Value, val, "value"}}, func(args []*ir.Value) *ir.Value {
+		v := g.value(ir.OpMapUpdate, ir.I64, args[0], args[1])
+		v.Aux = g.ref(m)
+		v.AuxInt = flags
+		return nil
+	})
 }
 
 // mapDelete lowers m[k] = nil.
 func (g *builder) mapDelete(m *Map, key operand) {
 	g.checkMapAccess(m, "written")
-	k := g.mapArg(m.Key, key, "key")
-	v := g.value(ir.OpMapDelete, ir.I64, k)
-	v.Aux = g.ref(m)
+	g.withMapArgs([]mapArg{{m.Key, key, "key"}}, func(args []*ir.Value) *ir.Value {
+		v := g.value(ir.OpMapDelete, ir.I64, args[0])
+		v.Aux = g.ref(m)
+		return nil
+	})
 }
 
-// mapArg turns an operand into a map key or value argument: a number for
-// scalar types (stored to the stack by the expand pass), or a pointer to
-// stack memory holding the bytes for other types.
-func (g *builder) mapArg(ct *ctype.Type, o operand, what string) *ir.Value {
+// mapArg is a map key or value operand and the C type the map has for
+// it.
+type mapArg struct {
+	ct   *ctype.Type
+	o    operand
+	what string
+}
+
+// withMapArgs turns operands into map key and value arguments and runs
+// op on them. An argument that is stack memory is passed by pointer; one
+// taken from an array element at a run-time index is only valid while
+// the index is in range, so op runs inside that check and does not run
+// (a lookup gives nil) outside it.
+func (g *builder) withMapArgs(as []mapArg, op func(args []*ir.Value) *ir.Value) *ir.Value {
+	args := make([]*ir.Value, len(as))
+	var next func(i int) *ir.Value
+	next = func(i int) *ir.Value {
+		if i == len(as) {
+			return op(args)
+		}
+		a := as[i]
+		if !g.byPointer(a) {
+			args[i] = g.mapValue(a)
+			return next(i + 1)
+		}
+		return g.at(a.o, func(pl place) *ir.Value {
+			args[i] = g.ptr(pl, 0)
+			return next(i + 1)
+		}, nil)
+	}
+	return next(0)
+}
+
+// byPointer reports whether map argument a is passed as a pointer to
+// the stack object holding it (checking its size).
+func (g *builder) byPointer(a mapArg) bool {
+	o := a.o
+	if o.kind != opStack {
+		return false
+	}
+	if a.ct.IsInteger() || a.ct.Kind == ctype.Pointer {
+		return o.ct.Size == a.ct.Size && !o.isNumeric()
+	}
+	if o.ct.Size != a.ct.Size {
+		g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", a.what, a.ct.String(), a.ct.Size, o.ct.String(), o.ct.Size)
+	}
+	return true
+}
+
+// mapValue turns an operand that is not stack memory into a map key or
+// value argument: a number for scalar types (stored to the stack by the
+// expand pass; a bool as 0 or 1), or a pointer to a new stack object
+// holding a string's bytes.
+func (g *builder) mapValue(a mapArg) *ir.Value {
+	ct, o := a.ct, a.o
 	if ct.IsInteger() || ct.Kind == ctype.Pointer {
-		if o.kind == opStack && o.ct.Size == ct.Size && !o.isNumeric() {
-			return g.slotAddr(o.slot, o.off)
+		x := g.toInt(o, "the map "+a.what)
+		if isBool(ct) {
+			x = g.boolOf(x)
 		}
-		return g.toInt(o, "the map "+what)
+		return x
 	}
-	switch {
-	case o.kind == opStack:
-		if o.ct.Size != ct.Size {
-			g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", what, ct.String(), ct.Size, o.ct.String(), o.ct.Size)
-		}
-		return g.slotAddr(o.slot, o.off)
-	case o.kind == opConst:
-		if s, ok := o.c.(String); ok {
-			slot := g.f.NewSlot(what, ct.Size, 8, g.line)
-			g.zero(slot)
-			g.storeBytes(operand{kind: opStack, slot: slot, ct: ct}, []byte(s), ct.Size, "the map "+what)
-			return g.slotAddr(slot, 0)
-		}
+	if s, ok := o.c.(String); ok && o.kind == opConst {
+		slot := g.f.NewSlot(a.what, ct.Size, 8, g.line)
+		g.zero(slot)
+		g.storeBytes(operand{kind: opStack, slot: slot, ct: ct}, []byte(s), ct.Size, "the map "+a.what)
+		return g.slotAddr(slot, 0)
 	}
-	g.errorf("the map %s is %s; build it with ffi.new('%s') and pass that", what, ct.String(), ct.String())
+	g.errorf("the map %s is %s; build it with ffi.new('%s') and pass that", a.what, ct.String(), ct.String())
 	return nil
 }
 

@@ -5,6 +5,19 @@ import (
 	"github.com/luabpf/luabpf/internal/ir"
 )
 
+// Memory operands (stack objects and map values) are read and written
+// here. Two things decide how:
+//
+//   - A run-time index (operand.index) is only safe, and only accepted
+//     by the verifier, when it is below the array's length; every access
+//     through one runs after that check (at). An out-of-range element
+//     reads as zeros and is not written; a helper or map operation on one
+//     does not run.
+//   - The verifier refuses misaligned stack accesses, and a packed
+//     struct's members may be misaligned: such an access is split into
+//     the widest aligned pieces (pieces), read little-endian (the byte
+//     order of every architecture ctype lays out) and recombined.
+
 // scalarType is the IR type of a C scalar.
 func scalarType(ct *ctype.Type) ir.Type {
 	switch ct.Kind {
@@ -43,70 +56,222 @@ func (g *builder) loadMapVal(p *ir.Value, off int64, t ir.Type) *ir.Value {
 	return v
 }
 
-// base returns the pointer and constant offset memory operand o is at.
-func (g *builder) base(o operand) (*ir.Value, int64) {
-	if o.kind == opStack {
-		return g.slotAddr(o.slot, 0), o.off
-	}
-	return o.v, o.off
+// place is where a memory access goes: byte off of stack slot slot, or
+// byte off past pointer p.
+type place struct {
+	slot *ir.Slot
+	p    *ir.Value
+	off  int64
 }
 
-// load reads t at byte rel of memory operand o (index applied).
-func (g *builder) load(o operand, rel int64, t ir.Type) *ir.Value {
+// ptr is the address of byte rel of pl as one value, for helper
+// arguments.
+func (g *builder) ptr(pl place, rel int64) *ir.Value {
+	switch {
+	case pl.slot != nil:
+		return g.slotAddr(pl.slot, pl.off+rel)
+	case pl.off+rel == 0:
+		return pl.p
+	}
+	return g.value(ir.OpAdd, pl.p.Type, pl.p, g.konst(pl.off+rel))
+}
+
+// access appends a load or store (op) of type t at byte rel of pl.
+func (g *builder) access(op ir.Op, t ir.Type, pl place, rel int64, args ...*ir.Value) *ir.Value {
+	p := pl.p
+	if pl.slot != nil {
+		p = g.slotAddr(pl.slot, 0)
+	}
+	v := g.value(op, t, append([]*ir.Value{p}, args...)...)
+	v.AuxInt = pl.off + rel
+	return v
+}
+
+// alignOf is the largest of 8, 4, 2 and 1 that divides n.
+func alignOf(n int64) int {
+	for _, a := range []int{8, 4, 2} {
+		if n%int64(a) == 0 {
+			return a
+		}
+	}
+	return 1
+}
+
+// memAlign is the alignment known for byte rel of memory operand o:
+// stack slots and map values start 8-aligned, and a run-time index
+// moves by multiples of the element size.
+func memAlign(o operand, rel int64) int {
+	a := alignOf(o.off + rel)
 	if o.index != nil {
-		return g.guarded(o, func(p *ir.Value) *ir.Value {
-			v := g.value(ir.OpLoad, t, p)
-			v.AuxInt = rel
-			return v
-		})
+		a = min(a, alignOf(int64(o.scale)))
 	}
-	if o.kind == opStack {
-		return g.loadStack(o.slot, o.off+rel, t)
-	}
-	return g.loadMapVal(o.v, o.off+rel, t)
+	return a
 }
 
-// guarded computes the address of a run-time indexed element and, only
-// when the index is in bounds (which is what lets the verifier accept
-// the access), runs fn on it; out of bounds gives 0.
-func (g *builder) guarded(o operand, fn func(p *ir.Value) *ir.Value) *ir.Value {
-	ok, bad, join := g.newBlock(), g.newBlock(), g.newBlock()
-	base, off := g.base(o)
-	if o.kind == opMapVal && base.Type.MaybeNull {
-		mid := g.newBlock()
-		g.branch(g.value(ir.OpNe, ir.Bool, base, g.konst(0)), mid, bad)
-		g.enter(mid)
+// span is one access of a split one: size bytes at byte at.
+type span struct{ at, size int }
+
+// pieces splits the n bytes at byte rel of o into the widest accesses of
+// at most widest bytes that are aligned, in address order; at is
+// relative to rel.
+func pieces(o operand, rel int64, n, widest int) []span {
+	var out []span
+	for done := 0; done < n; {
+		k := min(widest, memAlign(o, rel+int64(done)))
+		for k > n-done {
+			k /= 2
+		}
+		out = append(out, span{done, k})
+		done += k
 	}
-	g.branch(g.value(ir.OpLt, ir.Bool, o.index, g.konst(int64(max(o.bound, 0)))), ok, bad)
-	g.enter(ok)
-	scaled := o.index
-	if o.scale != 1 {
-		scaled = g.value(ir.OpMul, ir.I64, o.index, g.konst(int64(o.scale)))
+	return out
+}
+
+// at runs fn on the place of o's memory where accessing it is safe:
+// when o has a run-time index, only if it is in bounds; when o is a map
+// value that may be null, only if it is not. Where fn does not run,
+// orElse does (when it is not nil). at returns the value fn returns,
+// merged with orElse's (or 0) on the other paths; nil when fn returns
+// nil.
+func (g *builder) at(o operand, fn func(pl place) *ir.Value, orElse func() *ir.Value) *ir.Value {
+	nullable := o.kind == opMapVal && o.v.Type.MaybeNull
+	if o.index == nil && !nullable {
+		if o.kind == opStack {
+			return fn(place{slot: o.slot, off: o.off})
+		}
+		return fn(place{p: o.v, off: o.off})
 	}
-	t := base.Type
-	t.MaybeNull = false
-	p := g.value(ir.OpAdd, t, base, scaled)
-	if off != 0 {
-		p = g.value(ir.OpAdd, t, p, g.konst(off))
+	ok, join := g.newBlock(), g.newBlock()
+	bad := join
+	if orElse != nil {
+		bad = g.newBlock()
 	}
-	v := fn(p)
+	var base *ir.Value
+	if o.kind == opStack {
+		base = g.slotAddr(o.slot, 0)
+	} else {
+		base = o.v
+	}
+	if nullable {
+		next := ok
+		if o.index != nil {
+			next = g.newBlock()
+		}
+		g.branch(g.value(ir.OpNe, ir.Bool, base, g.konst(0)), next, bad)
+		g.enter(next)
+	}
+	p := base
+	if o.index != nil {
+		g.branch(g.value(ir.OpLt, ir.Bool, o.index, g.konst(int64(max(o.bound, 0)))), ok, bad)
+		g.enter(ok)
+		scaled := o.index
+		if o.scale != 1 {
+			scaled = g.value(ir.OpMul, ir.I64, o.index, g.konst(int64(o.scale)))
+		}
+		t := base.Type
+		t.MaybeNull = false
+		p = g.value(ir.OpAdd, t, base, scaled)
+	}
+	v := fn(place{p: p, off: o.off})
 	okEnd := g.b
 	g.jump(join)
-	g.enter(bad)
-	g.jump(join)
+	var w *ir.Value
+	var badEnd *ir.Block
+	if orElse != nil {
+		g.enter(bad)
+		w = orElse()
+		badEnd = g.b
+		g.jump(join)
+	}
 	g.enter(join)
 	if v == nil {
 		return nil
 	}
 	args := make([]*ir.Value, len(join.Preds))
 	for i, pb := range join.Preds {
-		if pb == okEnd {
+		switch {
+		case pb == okEnd:
 			args[i] = v
-		} else {
+		case pb == badEnd && w != nil:
+			args[i] = w
+		default:
 			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
 		}
 	}
 	return g.phi(join, v.Type, args)
+}
+
+// load reads t at byte rel of memory operand o (index applied).
+func (g *builder) load(o operand, rel int64, t ir.Type) *ir.Value {
+	return g.loadN(o, rel, int(t.Size), t.Signed)
+}
+
+// loadN reads the n bytes (1 to 8) at byte rel of o as an integer,
+// sign-extended when signed.
+func (g *builder) loadN(o operand, rel int64, n int, signed bool) *ir.Value {
+	ps := pieces(o, rel, n, 8)
+	if o.index == nil && len(ps) == 1 {
+		t := ir.Int(n, signed)
+		if o.kind == opStack {
+			return g.loadStack(o.slot, o.off+rel, t)
+		}
+		return g.loadMapVal(o.v, o.off+rel, t)
+	}
+	return g.at(o, func(pl place) *ir.Value { return g.loadAt(pl, rel, ps, signed) }, nil)
+}
+
+// loadAt reads the pieces at byte rel of pl and puts them together.
+func (g *builder) loadAt(pl place, rel int64, ps []span, signed bool) *ir.Value {
+	if len(ps) == 1 {
+		return g.access(ir.OpLoad, ir.Int(ps[0].size, signed), pl, rel)
+	}
+	var acc *ir.Value
+	for _, s := range ps {
+		x := g.access(ir.OpLoad, ir.Int(s.size, false), pl, rel+int64(s.at))
+		if acc == nil {
+			acc = x
+			continue
+		}
+		acc = g.value(ir.OpOr, ir.U64, acc, g.value(ir.OpLsh, ir.U64, x, g.konst(int64(8*s.at))))
+	}
+	last := ps[len(ps)-1]
+	n := last.at + last.size
+	if signed && n < 8 {
+		sh := g.konst(int64(64 - 8*n))
+		return g.value(ir.OpArsh, ir.Int(roundSize(n), true), g.value(ir.OpLsh, ir.I64, acc, sh), sh)
+	}
+	acc.Type = ir.Int(roundSize(n), false)
+	return acc
+}
+
+// storeMem writes the low t.Size bytes of x at byte rel of memory
+// operand o; nothing when o is out of bounds or a null map value.
+func (g *builder) storeMem(o operand, rel int64, t ir.Type, x *ir.Value) {
+	g.storeN(o, rel, int(t.Size), x)
+}
+
+// storeN writes the low n bytes (1 to 8) of x at byte rel of o.
+func (g *builder) storeN(o operand, rel int64, n int, x *ir.Value) {
+	ps := pieces(o, rel, n, 8)
+	g.at(o, func(pl place) *ir.Value {
+		g.storeAt(pl, rel, ps, x)
+		return nil
+	}, nil)
+}
+
+// storeAt writes x's bytes in the pieces at byte rel of pl.
+func (g *builder) storeAt(pl place, rel int64, ps []span, x *ir.Value) {
+	for _, s := range ps {
+		part := x
+		if s.at > 0 {
+			if c, ok := x.IsConst(); ok {
+				part = g.konst(c >> (8 * s.at))
+			} else {
+				part = g.value(ir.OpRsh, ir.U64, x, g.konst(int64(8*s.at)))
+			}
+		}
+		g.access(ir.OpStore, ir.Int(s.size, false), pl, rel+int64(s.at), part)
+	}
 }
 
 // loadScalar reads the scalar (or bitfield) memory operand o refers to.
@@ -117,84 +282,39 @@ func (g *builder) loadScalar(o operand) *ir.Value {
 	return g.load(o, 0, scalarType(o.ct))
 }
 
-// bitUnit returns where the storage unit of bitfield f starts (relative
-// to the struct) and the field's shift within it, reading f.Type's size.
-func bitUnit(f ctype.Field) (unitOff int64, shift int, size int) {
-	size = f.Type.Size
-	bitpos := f.Offset*8 + f.BitOffset
-	unit := bitpos / (size * 8) * size
-	shift = bitpos - unit*8
-	if shift+f.BitSize > size*8 {
-		// A packed field straddling units: read enough whole bytes.
-		unit = f.Offset
-		shift = f.BitOffset
-		size = roundSize((f.BitOffset + f.BitSize + 7) / 8)
-	}
-	return int64(unit), shift, size
-}
-
-func (g *builder) loadBitfield(o operand) *ir.Value {
-	f := o.bf
-	unit, shift, size := bitUnit(f)
-	x := g.load(o, unit, ir.Int(size, false))
-	if shift > 0 {
-		x = g.value(ir.OpRsh, ir.I64, x, g.konst(int64(shift)))
-	}
-	if shift+f.BitSize < size*8 {
-		x = g.value(ir.OpAnd, ir.I64, x, g.konst(int64(1)<<f.BitSize-1))
-	}
-	if f.Type.Signed {
-		sh := int64(64 - f.BitSize)
-		x = g.value(ir.OpArsh, ir.I64, g.value(ir.OpLsh, ir.I64, x, g.konst(sh)), g.konst(sh))
-		return x
-	}
-	x.Type = ir.Int(roundSize((f.BitSize+7)/8), false)
-	return x
-}
-
-// storeMem writes x (t) at byte rel of memory operand o; through a map
-// value that may be null, only when it is not.
-func (g *builder) storeMem(o operand, rel int64, t ir.Type, x *ir.Value) {
-	do := func(p *ir.Value, off int64) {
-		v := g.value(ir.OpStore, t, p, x)
-		v.AuxInt = off
-	}
-	if o.index != nil {
-		g.guarded(o, func(p *ir.Value) *ir.Value { do(p, rel); return nil })
-		return
-	}
-	if o.kind == opStack {
-		do(g.slotAddr(o.slot, 0), o.off+rel)
-		return
-	}
-	g.ifNonNull(o.v, func(p *ir.Value) { do(p, o.off+rel) })
-}
-
-// ifNonNull runs fn only when map value pointer p is not null.
-func (g *builder) ifNonNull(p *ir.Value, fn func(p *ir.Value)) {
-	if !p.Type.MaybeNull {
-		fn(p)
-		return
-	}
-	then, join := g.newBlock(), g.newBlock()
-	g.branch(g.value(ir.OpNe, ir.Bool, p, g.konst(0)), then, join)
-	g.enter(then)
-	fn(p)
-	g.jump(join)
-	g.enter(join)
-}
-
-// storeScalar assigns a number to a scalar or bitfield memory operand.
+// storeScalar assigns a number to a scalar or bitfield memory operand;
+// a bool stores 1 for any non-zero value, as C converts to bool.
 func (g *builder) storeScalar(o operand, x *ir.Value) {
-	if o.bf.BitSize == 0 {
-		g.storeMem(o, 0, scalarType(o.ct), x)
+	if o.bf.BitSize > 0 {
+		g.storeBitfield(o, x)
 		return
 	}
-	f := o.bf
-	unit, shift, size := bitUnit(f)
-	mask := (int64(1)<<f.BitSize - 1) << shift
-	old := g.load(o, unit, ir.Int(size, false))
-	cleared := g.value(ir.OpAnd, ir.I64, old, g.konst(^mask))
-	ins := g.value(ir.OpAnd, ir.I64, g.value(ir.OpLsh, ir.I64, x, g.konst(int64(shift))), g.konst(mask))
-	g.storeMem(o, unit, ir.Int(size, false), g.value(ir.OpOr, ir.I64, cleared, ins))
+	if isBool(o.ct) {
+		x = g.boolOf(x)
+	}
+	g.storeMem(o, 0, scalarType(o.ct), x)
+}
+
+// copyMem copies size bytes from src to dst memory. An out-of-range or
+// missing source copies zeros.
+func (g *builder) copyMem(dst, src operand, size int) {
+	var ps []span
+	for _, d := range pieces(dst, 0, size, 8) {
+		for _, s := range pieces(src, int64(d.at), d.size, 8) {
+			ps = append(ps, span{d.at + s.at, s.size})
+		}
+	}
+	g.at(dst, func(d place) *ir.Value {
+		g.at(src, func(sp place) *ir.Value {
+			for _, s := range ps {
+				x := g.access(ir.OpLoad, ir.Int(s.size, false), sp, int64(s.at))
+				g.access(ir.OpStore, ir.Int(s.size, false), d, int64(s.at), x)
+			}
+			return nil
+		}, func() *ir.Value {
+			g.storeAt(d, 0, ps, g.konst(0))
+			return nil
+		})
+		return nil
+	}, nil)
 }

@@ -37,10 +37,14 @@ type operand struct {
 	ct   *ctype.Type
 	slot *ir.Slot
 	ctx  *proto.Ctx
-	bf   ctype.Field // stack or map value bitfield member (BitSize > 0)
-	// For integers read from memory or packets: how string literals
-	// compare with them, and their width in bytes.
-	str   strOrder
+	bf   ctype.Field // stack or map value bitfield member (BitSize > 0); off is then the struct's
+	bfIn int         // the size of the struct holding bf
+	// str says how string literals compare with an integer read from
+	// memory or a packet.
+	str strOrder
+	// width is the size in bytes of the C type (or packet slice) an
+	// integer was read or cast as, which ntoh swaps; 0 for literals,
+	// upvalues and results of arithmetic (swapped as 32 bits).
 	width int
 	// what describes the operand in messages ("pkt.ip", "skb.len").
 	what string
@@ -96,6 +100,12 @@ func (o operand) isNumeric() bool {
 		return o.ct != nil && (o.ct.IsInteger() || o.ct.Kind == ctype.Pointer)
 	}
 	return false
+}
+
+// isMember reports whether o is a scalar member or element of memory
+// (including a bitfield), which reads as a number, rather than an object.
+func (o operand) isMember() bool {
+	return o.field && (o.bf.BitSize > 0 || o.isNumeric())
 }
 
 // constInt returns o's value when o is a compile-time integer (booleans

@@ -141,7 +141,7 @@ func (g *builder) pktField(o operand, f proto.Field) operand {
 			x = g.value(ir.OpAnd, ir.I64, x, g.konst(int64(1)<<f.Bits-1))
 		}
 		x.Type = ir.Int(roundSize((f.Bits+7)/8), false)
-		return intOp(x)
+		return operand{kind: opInt, v: x, width: int(x.Type.Size)}
 	}
 	if f.Size > 1 {
 		x = g.value(swapOp(f.Size), ir.Int(f.Size, false), x)

@@ -1,6 +1,8 @@
 package irgen
 
 import (
+	"math/big"
+
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/yuin/gopher-lua/ast"
 )
@@ -107,15 +109,11 @@ func (g *builder) forStmt(s *ast.NumberForStmt) {
 	if step == 0 {
 		g.errorf("a for loop step of 0 never ends")
 	}
-	n := int64(0)
-	if step > 0 && limit >= init {
-		n = (limit-init)/step + 1
-	} else if step < 0 && init >= limit {
-		n = (init-limit)/(-step) + 1
+	count := tripCount(init, limit, step)
+	if count.Cmp(big.NewInt(maxUnroll)) > 0 {
+		g.errorf("this loop runs %s times; kernel loops are unrolled and at most %d iterations are supported", count, maxUnroll)
 	}
-	if n > maxUnroll {
-		g.errorf("this loop runs %d times; kernel loops are unrolled and at most %d iterations are supported", n, maxUnroll)
-	}
+	n := count.Int64()
 	exit := g.newBlock()
 	g.loops = append(g.loops, loop{exit: exit})
 	v := g.fn.Decls[s][0]
@@ -127,6 +125,23 @@ func (g *builder) forStmt(s *ast.NumberForStmt) {
 	g.loops = g.loops[:len(g.loops)-1]
 	g.jump(exit)
 	g.enter(exit)
+}
+
+// tripCount is how many times `for i = init, limit, step` runs (step is
+// not 0). The distance between the bounds may exceed int64_t (uint64
+// holds it) and the count may be 2^64.
+func tripCount(init, limit, step int64) *big.Int {
+	var dist, by uint64
+	switch {
+	case step > 0 && limit >= init:
+		dist, by = uint64(limit)-uint64(init), uint64(step)
+	case step < 0 && init >= limit:
+		dist, by = uint64(init)-uint64(limit), -uint64(step)
+	default:
+		return new(big.Int)
+	}
+	n := new(big.Int).SetUint64(dist / by)
+	return n.Add(n, big.NewInt(1))
 }
 
 // constNumber evaluates a loop bound, which must be known at compile time.
@@ -167,8 +182,8 @@ func (g *builder) returnStmt(s *ast.ReturnStmt) {
 // the member must not change the local. Whole lookups (`local v = m[k]`)
 // stay pointers, so `if v` tests for presence.
 func (g *builder) snapshot(o operand) operand {
-	if o.kind == opMapVal && o.field && (o.isNumeric() || o.bf.BitSize > 0) {
-		return intOp(g.loadScalar(o))
+	if o.kind == opMapVal && o.isMember() {
+		return g.numOp(o, "the value")
 	}
 	return o
 }

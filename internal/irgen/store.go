@@ -78,11 +78,11 @@ func (g *builder) storeMember(obj, key, val operand, name string) {
 			g.errorf("%s has no member '%s'%s", obj.ct.String(), fname, suggest(fname, fieldNames(obj.ct)))
 		}
 		target = obj
-		target.ct = f.Type
 		if f.BitSize > 0 {
-			target.bf = f
+			target = withBitfield(obj, obj.ct, f)
 		} else {
 			target.off += int64(f.Offset)
+			target.ct = f.Type
 		}
 	case ctype.Array:
 		target = g.element(obj, key, name)
@@ -118,21 +118,14 @@ func (g *builder) storeBytes(target operand, b []byte, size int, name string) {
 	}
 	buf := make([]byte, size)
 	copy(buf, b)
-	for off := 0; off < size; {
-		n := chunk(size-off, int(target.off)+off, false)
-		g.storeMem(target, int64(off), ir.Int(n, false), g.konst(pack(string(buf[off:off+n]), strRaw)))
-		off += n
-	}
-}
-
-// copyMem copies size bytes from src to dst memory.
-func (g *builder) copyMem(dst, src operand, size int) {
-	for off := 0; off < size; {
-		n := chunk(size-off, int(dst.off+int64(off))|int(src.off+int64(off)), false)
-		x := g.load(src, int64(off), ir.Int(n, false))
-		g.storeMem(dst, int64(off), ir.Int(n, false), x)
-		off += n
-	}
+	// Stores of immediates take 32 bits at most.
+	ps := pieces(target, 0, size, 4)
+	g.at(target, func(pl place) *ir.Value {
+		for _, s := range ps {
+			g.access(ir.OpStore, ir.Int(s.size, false), pl, int64(s.at), g.konst(pack(string(buf[s.at:s.at+s.size]), strRaw)))
+		}
+		return nil
+	}, nil)
 }
 
 // writable lists the context fields a program may write, for messages:

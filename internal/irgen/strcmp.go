@@ -7,65 +7,78 @@ import (
 // memCompareValue compares the bytes o points at with s, giving a Bool:
 // true when they are equal (eq) or differ (!eq). A char buffer longer
 // than s must also hold a NUL right after it, as C string equality
-// would have it.
+// would have it. An array element out of range (or a missing map value)
+// compares as zeros.
 func (g *builder) memCompareValue(eq bool, o operand, s string) operand {
 	want := []byte(s)
-	if o.kind != opPkt {
-		size := o.ct.Size
-		if len(want) > size {
-			return constOp(Bool(!eq))
+	if o.kind == opPkt {
+		if len(want) == 0 {
+			return constOp(Bool(eq)) // no bytes to differ
 		}
-		if len(want) < size {
-			want = append(want, 0)
+		return intOp(g.compareChunks(eq, want, func(off, n int) *ir.Value { return g.loadPkt(o, int64(off), n) }, nil))
+	}
+	size := o.ct.Size
+	if len(want) > size {
+		return constOp(Bool(!eq))
+	}
+	if len(want) < size {
+		want = append(want, 0)
+	}
+	if len(want) == 0 {
+		return constOp(Bool(eq))
+	}
+	// Compare in pieces of at most 4 bytes: constants wider than 32 bits
+	// would each take a 64-bit load.
+	ps := pieces(o, 0, len(want), 4)
+	res := g.at(o, func(pl place) *ir.Value {
+		return g.compareChunks(eq, want, func(at, n int) *ir.Value {
+			return g.access(ir.OpLoad, ir.Int(n, false), pl, int64(at))
+		}, ps)
+	}, func() *ir.Value {
+		zeros := true
+		for _, c := range want {
+			zeros = zeros && c == 0
+		}
+		return g.konst(b2i(zeros == eq))
+	})
+	return intOp(res)
+}
+
+// compareChunks compares want with the bytes load reads, in the given
+// pieces (nil: packet pieces of up to 4 bytes, read big-endian).
+func (g *builder) compareChunks(eq bool, want []byte, load func(at, n int) *ir.Value, ps []span) *ir.Value {
+	order := strRaw
+	if ps == nil {
+		order = strBE
+		for off := 0; off < len(want); {
+			n := chunk(len(want) - off)
+			ps = append(ps, span{off, n})
+			off += n
 		}
 	}
 	var acc *ir.Value
-	for off := 0; off < len(want); {
-		n := chunk(len(want)-off, int(o.off)+off, o.kind == opPkt)
-		x := g.loadChunk(o, off, n)
-		var c int64
-		if o.kind == opPkt {
-			c = pack(string(want[off:off+n]), strBE)
-		} else {
-			c = pack(string(want[off:off+n]), strRaw)
-		}
-		d := g.value(ir.OpXor, ir.I64, x, g.konst(c))
+	for _, p := range ps {
+		d := g.value(ir.OpXor, ir.I64, load(p.at, p.size), g.konst(pack(string(want[p.at:p.at+p.size]), order)))
 		if acc == nil {
 			acc = d
 		} else {
 			acc = g.value(ir.OpOr, ir.I64, acc, d)
 		}
-		off += n
 	}
 	irop := ir.OpEq
 	if !eq {
 		irop = ir.OpNe
 	}
-	return intOp(g.value(irop, ir.Bool, acc, g.konst(0)))
+	return g.value(irop, ir.Bool, acc, g.konst(0))
 }
 
-// chunk picks how many bytes to compare at once: 4, 2 or 1, aligned in
-// memory (packets need no alignment: LD_ABS reads any offset).
-func chunk(left, at int, packet bool) int {
+// chunk picks how many packet bytes to compare at once: 4, 2 or 1
+// (LD_ABS reads any offset).
+func chunk(left int) int {
 	for _, n := range []int{4, 2} {
-		if left >= n && (packet || at%n == 0) {
+		if left >= n {
 			return n
 		}
 	}
 	return 1
-}
-
-// loadChunk reads n bytes at byte off of what o points at, as memory
-// holds them (packets: big-endian).
-func (g *builder) loadChunk(o operand, off, n int) *ir.Value {
-	switch o.kind {
-	case opPkt:
-		return g.loadPkt(o, int64(off), n)
-	case opStack:
-		return g.loadStack(o.slot, o.off+int64(off), ir.Int(n, false))
-	case opMapVal:
-		return g.loadMapVal(o.v, o.off+int64(off), ir.Int(n, false))
-	}
-	g.errorf("cannot read bytes from %s", o.kindName())
-	return nil
 }
