@@ -197,6 +197,9 @@ func (m *Map) lookup(key []byte) ([][]byte, error) {
 // valueOut converts looked-up bytes to Lua (see mapScalar); per-CPU
 // maps give a table of those, one per CPU.
 func (r *Runtime) valueOut(L *lua.LState, m *Map, vals [][]byte) lua.LValue {
+	if m.desc.Type.User == proto.StackReader {
+		return r.stackFrames(L, vals[0])
+	}
 	if !m.percpu() {
 		return r.mapScalar(L, m.desc.Value, vals[0])
 	}

@@ -150,3 +150,31 @@ func TestKsym(t *testing.T) {
 		t.Errorf("ksym(schedule + 4) = %q", got)
 	}
 }
+
+// TestStackIDFrames records the kernel stack of a system call and reads
+// it back: the frames, named through /proc/kallsyms addresses as scripts
+// do, include the system call's entry.
+func TestStackIDFrames(t *testing.T) {
+	rt := runScript(t, tracePrelude+`
+stacks = bpf.map('stack_trace', 8)
+bpf.tracepoint('syscalls/sys_enter_getpid', function (arg)
+	if `+mine+` then counts[0] = stack_id(stacks, BPF.F_FAST_STACK_CMP) + 1 end
+end)`)
+	unix.Getpid()
+	got := eval(t, rt, `
+		local ffi = require('ffi')
+		ffi.cdef('unsigned long long strtoull(const char *, char **, int);')
+		local ksyms = {}
+		for l in io.lines('/proc/kallsyms') do
+			local addr, name = l:match('^(%x+) [Tt] (%S+)')
+			if addr then ksyms[ffi.C.strtoull(addr, nil, 16)] = name end
+		end
+		local id = tonumber(counts[0]) - 1
+		assert(id >= 0, 'stack_id failed')
+		local names = {}
+		for _, ip in ipairs(stacks[id]) do names[#names+1] = ksyms[ip] or string.format('%p', ip) end
+		return table.concat(names, ' ')`)
+	if !strings.Contains(got, "do_syscall_64") {
+		t.Errorf("stack %q lacks do_syscall_64", got)
+	}
+}

@@ -80,10 +80,30 @@ func (k *Ksyms) Len() int { return len(k.syms) }
 // Lookup spells addr as "name+0xoff" after the nearest symbol at or below
 // it, or returns Unknown below the first symbol.
 func (k *Ksyms) Lookup(addr uint64) string {
+	i, ok := k.at(addr)
+	if !ok {
+		return Unknown
+	}
+	s := k.syms[i]
+	return fmt.Sprintf("%s+0x%x", s.name, addr-s.addr)
+}
+
+// Start returns the address of the symbol addr is in: the nearest symbol
+// at or below it. It reports false below the first symbol.
+func (k *Ksyms) Start(addr uint64) (uint64, bool) {
+	i, ok := k.at(addr)
+	if !ok {
+		return 0, false
+	}
+	return k.syms[i].addr, true
+}
+
+// at returns the index of the preferred symbol at or below addr.
+func (k *Ksyms) at(addr uint64) (int, bool) {
 	i, found := slices.BinarySearchFunc(k.syms, addr, func(s ksym, a uint64) int { return cmpUint(s.addr, a) })
 	if !found {
 		if i == 0 {
-			return Unknown
+			return 0, false
 		}
 		i--
 		// The first of several symbols at that address is the preferred one.
@@ -91,8 +111,7 @@ func (k *Ksyms) Lookup(addr uint64) string {
 			i--
 		}
 	}
-	s := k.syms[i]
-	return fmt.Sprintf("%s+0x%x", s.name, addr-s.addr)
+	return i, true
 }
 
 // Addr returns the address of the kernel symbol called name.

@@ -119,6 +119,7 @@ func (m *Module) luaFormat(L *lua.LState) int {
 			args[i-2] = v
 		}
 	}
+	format = pointerVerbs(format, args)
 	// As gopher-lua does: pass as many arguments as the format has verbs.
 	n := strings.Count(format, "%") - 2*strings.Count(format, "%%")
 	L.Push(lua.LString(fmt.Sprintf(format, args[:max(0, min(n, len(args)))]...)))
@@ -151,8 +152,61 @@ func (a cdataArg) Format(f fmt.State, verb rune) {
 			return
 		}
 	}
-	if verb == 'q' {
+	switch verb {
+	case 'p':
+		// Not reached: fmt prints %p itself; pointerVerbs turns it into %s.
+	case 'q':
 		verb = 's'
 	}
 	fmt.Fprintf(f, fmt.FormatString(f, verb), a.c.String())
+}
+
+// pointerVerbs rewrites each %p of format (flags and width kept) as %s
+// and its argument as the address it stands for, printed as LuaJIT's %p
+// prints one: of a pointer cdata its target, of an integer its value, of
+// other cdata their memory. Go's fmt prints %p itself, before any
+// Formatter could.
+func pointerVerbs(format string, args []any) string {
+	if !strings.Contains(format, "p") {
+		return format
+	}
+	b := []byte(format)
+	arg := 0
+	for i := 0; i < len(b); i++ {
+		if b[i] != '%' {
+			continue
+		}
+		j := i + 1
+		if j < len(b) && b[j] == '%' {
+			i = j
+			continue
+		}
+		for j < len(b) && strings.IndexByte("-+ #0123456789.", b[j]) >= 0 {
+			j++
+		}
+		if j == len(b) {
+			break
+		}
+		if b[j] == 'p' && arg < len(args) {
+			b[j] = 's'
+			args[arg] = formatPointer(pointerValue(args[arg]))
+		}
+		arg++
+		i = j
+	}
+	return string(b)
+}
+
+// pointerValue is the address %p prints for a string.format argument.
+func pointerValue(a any) uint64 {
+	switch v := a.(type) {
+	case cdataArg:
+		if v.c.Type.IsInteger() {
+			return loadScalar(v.c.Type, v.c.Mem).bits
+		}
+		return v.c.Address()
+	case lua.LNumber:
+		return uint64(int64(v))
+	}
+	return 0
 }
