@@ -277,7 +277,7 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 			g.errorf("'%s' is %s on one path and %s on another; give it one meaning before the paths join", l.Name, first.kindName(), o.kindName())
 		}
 	}
-	g.errorf("'%s' holds different %s values on different paths; kernel code needs it fixed at compile time", l.Name, kindWord(first))
+	g.errorf("'%s' is %s with different values on different paths; kernel code needs it fixed at compile time", l.Name, kindWord(first))
 	return operand{}
 }
 

@@ -1,6 +1,7 @@
 package irgen
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/luabpf/luabpf/ctype"
@@ -35,7 +36,11 @@ func (g *builder) indexConst(obj, key operand, name string) operand {
 		if !ok {
 			hint := ""
 			if s, isStr := key.c.(String); isStr {
-				if sug := source.Suggest(string(s), c.Keys()); sug != "" {
+				// Sorted: Suggest keeps the first of equally close
+				// names, and a table's keys come in no fixed order.
+				keys := c.Keys()
+				sort.Strings(keys)
+				if sug := source.Suggest(string(s), keys); sug != "" {
 					hint = " (did you mean '" + sug + "'?)"
 				}
 			}

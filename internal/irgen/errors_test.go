@@ -1,0 +1,194 @@
+package irgen
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// errorCase is a kernel function with one mistake: its body (and a
+// prelude of annotations and userspace lines before it) marks the line
+// that must fail with `--! error: "text"`.
+type errorCase struct {
+	name, prelude, body string
+}
+
+// source returns the case as a Lua file: prelude, then the function.
+func (tc errorCase) source() string {
+	if strings.HasPrefix(tc.body, "local f") {
+		return tc.prelude + tc.body
+	}
+	return tc.prelude + "local f = function (skb)\n" + tc.body + "\nend\n"
+}
+
+// userErrors has one case per message irgen reports. Messages that no
+// Lua source can reach (the resolver rejects the construct first, or the
+// parser never produces the operator) are listed in unreachableErrors.
+var userErrors = []errorCase{
+	// build.go
+	{name: "two_params", body: "local f = function (skb, extra) --! error: \"a kernel function takes one parameter, the program context; 'extra' has no value\"\nreturn 0\nend\n"},
+	{name: "too_large", body: "local x = 0\nfor i = 1, 1000 do\nfor j = 1, 1000 do\nx = x + skb.len --! error: \"this function is too large to compile (more than 200000 operations after unrolling loops)\"\nend\nend\nreturn x"},
+	{name: "merge_headers", body: "local p = pkt.ip\nif skb.len > 1 then p = pkt.ip6 end\nreturn p.ttl --! error: \"'p' is a pointer into the packet at ip6 on one path and a pointer into the packet at ip on another; give it one meaning before the paths join\""},
+	{name: "merge_pkt_number", body: "local p = pkt.ip\nif skb.len > 1 then p = 4 end\nreturn p.ttl --! error: \"'p' is a number on one path and a packet pointer on another; give it one meaning before the paths join\""},
+	{name: "merge_map_values", prelude: "--! map a hash uint32_t -> uint32_t 4\n--! map b hash uint32_t -> uint64_t 4\n", body: "local v = a[1]\nif skb.len > 1 then v = b[1] end\nreturn v --! error: \"'v' is a map value (uint64_t) on one path and a map value (uint32_t) on another\""},
+	{name: "merge_kinds", body: "local x = skb.len\nif skb.len > 1 then x = ffi.new('uint32_t') end\nreturn x --! error: \"'x' is a stack object (uint32_t) on one path and a number on another; give it one meaning before the paths join\""},
+	{name: "merge_constants", body: "local t = 'a'\nif skb.len > 1 then t = 'b' end\nreturn #t --! error: \"'t' is a string with different values on different paths; kernel code needs it fixed at compile time\""},
+	// builtins.go
+	{name: "unknown_name", body: "return pkg.ip.ttl --! error: \"unknown name 'pkg' (did you mean 'pkt'?): kernel code sees its own locals, the script's upvalues and globals, and luabpf's builtins\""},
+	{name: "no_packet", prelude: "--! kind nopacket\n", body: "return pkt.ip.ttl --! error: \"'pkt' reads the packet, which a test cannot do\""},
+	{name: "helper_not_allowed", prelude: "--! kind nopacket\n", body: "return time() --! error: \"time is not available in test programs (the kernel does not let them call bpf_ktime_get_ns)\""},
+	// call.go
+	{name: "method_call", body: "return skb:len() --! error: \"method calls (skb:len) are not supported in kernel functions\""},
+	{name: "slice_one_bound", body: "local d = pkt.ip.udp.data\nreturn d(1) --! error: \"a slice takes two bounds, as in d(0, 4)\""},
+	{name: "call_number", body: "return skb.len() --! error: \"'skb.len' is a number, not a function kernel code can call\""},
+	{name: "call_opaque", prelude: "--! opaque helper a Lua function\n", body: "return helper() --! error: \"'helper' is a Lua function, not a function kernel code can call\""},
+	{name: "unknown_builtin", prelude: "--! builtin sock bpf.socket\n", body: "return sock() --! error: \"bpf.socket cannot be called from kernel functions\""},
+	{name: "builtin_unsupported", prelude: "--! map events perf_event_array int32_t -> uint32_t 4\n", body: "perf_submit(events, 1) --! error: \"perf_submit is not supported yet in kernel functions\""},
+	{name: "builtin_kind", prelude: "--! map stacks stack_trace int32_t -> uint64_t [127] 4\n", body: "return stack_id(stacks, 0) --! error: \"stack_id is not available in socket filter programs (the kernel does not let them call bpf_get_stackid)\""},
+	{name: "arity", body: "return time(1) --! error: \"time takes no arguments\""},
+	{name: "xadd_not_map", body: "xadd(skb.len, 1) --! error: \"xadd needs a map value to add to, as in xadd(map[key], 1); this is a number\""},
+	{name: "xadd_width", prelude: "--! map m hash uint32_t -> uint16_t 4\n", body: "xadd(m[1], 1) --! error: \"xadd adds to 32- or 64-bit integers; this is uint16_t\""},
+	{name: "swap_width", body: "return ntoh(skb.len, 12) --! error: \"ntoh's width must be 8, 16, 32 or 64\""},
+	{name: "bad_ctype", body: "local x = ffi.new('struct nosuch') --! error: \"ffi.new: bad C type \\\"struct nosuch\\\"\""},
+	{name: "not_a_ctype", body: "return ffi.sizeof(skb.len) --! error: \"ffi.sizeof needs a C type (a string like 'uint32_t' or ffi.typeof(...)); this is a number\""},
+	// compare.go
+	{name: "order_string_number", body: "if 'a' < 1 then return 1 end --! error: \"cannot order a string and a number\""},
+	{name: "order_nil", body: "if skb.len < nil then return 1 end --! error: \"cannot order nil\""},
+	{name: "order_string", body: "if pkt.ip.udp.data(0, 4) < 'abcd' then return 1 end --! error: \"strings can only be compared with == or ~= in kernel functions\""},
+	{name: "number_vs_string", body: "if skb.len + 1 == 'ab' then return 1 end --! error: \"cannot compare a number with the string \\\"ab\\\"; compare with a packet slice (data(0, 2)) or a char array\""},
+	{name: "string_width", body: "if pkt.ip.udp.data(0, 4) == 'ab' then return 1 end --! error: \"comparing a 4-byte value with the 2-byte string \\\"ab\\\"; they can never be equal\""},
+	{name: "ctx_vs_string", body: "if skb == 'x' then return 1 end --! error: \"cannot compare the program context with a string\""},
+	// expr.go
+	{name: "concat_runtime", body: "local s = 'a' .. skb.len --! error: \"strings cannot be built at run time in kernel functions\""},
+	{name: "malformed_number", body: "return 1e999 --! error: \"malformed number \\\"1e999\\\"\""},
+	{name: "float_value", prelude: "--! float F 2.5\n", body: "return F --! error: \"the return value is 2.5, not an integer; kernel code has only integers\""},
+	{name: "not_a_number", body: "return pkt.ip --! error: \"the return value must be a number, but it is a packet pointer\""},
+	{name: "power", body: "return skb.len ^ 2 --! error: \"'^' (power) is not supported in kernel functions; use bit.lshift for powers of two\""},
+	{name: "const_arith", body: "return 'a' + 1 --! error: \"cannot apply '+' to a string and a number\""},
+	{name: "div_zero", body: "return 1 / 0 --! error: \"division by zero\""},
+	{name: "mod_zero", body: "return 1 % 0 --! error: \"modulo by zero\""},
+	{name: "length", body: "return #skb.len --! error: \"'#' needs a string, a map or an array; this is a number\""},
+	// ffi.go
+	{name: "vla_count", body: "local b = ffi.new('char [?]') --! error: \"ffi.new('char [?]') needs the element count, as in ffi.new('char [?]', 16)\""},
+	{name: "vla_runtime", body: "local b = ffi.new('char [?]', skb.len) --! error: \"the element count of a variable-length array must be a number known at compile time\""},
+	{name: "new_void", body: "local b = ffi.new('void') --! error: \"ffi.new cannot allocate void\""},
+	{name: "new_too_big", body: "local b = ffi.new('char [600]') --! error: \"char [600] is 600 bytes; the kernel gives a program 512 bytes of stack\""},
+	{name: "init_scalar", body: "local b = ffi.new('uint32_t', 1, 2) --! error: \"too many initial values for uint32_t\""},
+	{name: "init_array", body: "local b = ffi.new('uint8_t [2]', 1, 2, 3) --! error: \"too many initial values for uint8_t [2]\""},
+	{name: "init_struct", body: "local b = ffi.new('struct { int a; }', 1, 2) --! error: \"too many initial values for struct\""},
+	{name: "init_union", body: "local b = ffi.new('union { int a; }', 1) --! error: \"cannot initialise union\""},
+	{name: "cast_pointer", body: "return ffi.cast('char *', 1) --! error: \"ffi.cast to char * is not supported in this kind of program; cast numbers to integer types\""},
+	{name: "copy_dst", body: "ffi.copy(skb.len, 'a') --! error: \"ffi.copy copies into stack or map memory; the destination is a number\""},
+	{name: "copy_len", body: "local b = ffi.new('char [4]')\nffi.copy(b, 'a', 100) --! error: \"ffi.copy's length must be a constant from 0 to 4\""},
+	{name: "copy_fit", body: "ffi.copy(ffi.new('char [2]'), 'abc') --! error: \"the string (4 bytes with its NUL) does not fit in the destination (2 bytes)\""},
+	{name: "copy_pkt_to_map", prelude: "--! map m hash uint32_t -> char [6] 4\n", body: "ffi.copy(m[1], eth.src) --! error: \"packet bytes can only be copied to stack memory\""},
+	{name: "copy_src", body: "local b = ffi.new('char [4]')\nffi.copy(b, skb.len) --! error: \"ffi.copy cannot copy from a number here\""},
+	{name: "fill_len", body: "local b = ffi.new('char [4]')\nffi.fill(b, 100) --! error: \"ffi.fill needs a stack object and a constant length that fits it\""},
+	{name: "fill_byte", body: "local b = ffi.new('char [4]')\nffi.fill(b, 2, skb.len) --! error: \"ffi.fill's byte must be a constant\""},
+	{name: "load_bytes_buf", body: "return load_bytes(0, skb.len) --! error: \"load_bytes copies into a stack buffer made with ffi.new; this is a number\""},
+	{name: "comm_buf", body: "return comm(5) --! error: \"comm writes into a stack buffer made with ffi.new('char [16]'); this is a number\""},
+	{name: "print_format", body: "print(skb.len) --! error: \"print's first argument must be a format string known at compile time\""},
+	// index.go
+	{name: "index_number", body: "local x = skb.len\nreturn x.y --! error: \"cannot index a number (x.y)\""},
+	{name: "index_const", prelude: "--! const N 1\n", body: "return N.x --! error: \"cannot index a number (N.x)\""},
+	{name: "table_runtime_key", prelude: "--! table T a=1\n", body: "return T[skb.len] --! error: \"'T[...]' indexes a userspace table with a value known only at run time; kernel code can read tables only with constant keys (use a map for run-time lookups)\""},
+	{name: "table_missing", body: "return c.ip.proto_ud --! error: \"'c.ip.proto_ud' is nil: the table has no \\\"proto_ud\\\" (did you mean 'proto_udp'?)\""},
+	{name: "nil_upvalue", prelude: "--! nil cfg\n", body: "return cfg.x --! error: \"'cfg' is nil, so cfg.x cannot be read; is it assigned before this function is compiled?\""},
+	{name: "ctx_array_runtime", body: "return skb.cb[skb.len] --! error: \"'skb.cb[...]' must be indexed with a constant: the kernel only allows fixed offsets into the context\""},
+	{name: "ctx_array_range", body: "return skb.cb[5] --! error: \"index 5 is out of range for skb.cb[...] (it has 5 elements)\""},
+	{name: "ctx_no_field", body: "return skb.lenn --! error: \"struct __sk_buff has no field 'lenn' (did you mean 'len'?)\""},
+	{name: "ctx_unreadable", body: "return skb.tc_classid --! error: \"a socket filter cannot read skb.tc_classid (the kernel rejects it)\""},
+	{name: "no_member", body: "local s = ffi.new('struct { int a; }')\nreturn s.b --! error: \"struct { int a; } has no member 'b' (did you mean 'a'?)\""},
+	{name: "pointer_deref", prelude: "--! map m hash uint32_t -> uint32_t * 4\n", body: "return m[1].x --! error: \"'m[...].x' holds a pointer; dereferencing pointers stored in memory is not supported in kernel functions\""},
+	{name: "index_scalar", prelude: "--! map m hash uint32_t -> uint32_t 4\n", body: "return m[1].x --! error: \"cannot index 'm[...].x', which is uint32_t\""},
+	{name: "element_range", body: "local a = ffi.new('uint8_t [4]')\nreturn a[4] --! error: \"index 4 is out of range for a[...] (uint8_t [4])\""},
+	// maps.go
+	{name: "key_size", prelude: "--! map m hash struct { uint32_t a; uint32_t b; } -> uint32_t 4\n", body: "return m[ffi.new('char [2]')] --! error: \"the map key is struct { uint32_t a; uint32_t b; } (8 bytes), but this is char [2] (2 bytes)\""},
+	{name: "key_number", prelude: "--! map m hash struct { uint32_t a; uint32_t b; } -> uint32_t 4\n", body: "return m[5] --! error: \"the map key is struct { uint32_t a; uint32_t b; }; build it with ffi.new('struct { uint32_t a; uint32_t b; }') and pass that\""},
+	{name: "perf_index", prelude: "--! map events perf_event_array int32_t -> uint32_t 4\n", body: "events[0] = 1 --! error: \"a perf_event_array map cannot be written by index in kernel code; send records with perf_submit(map, record)\""},
+	{name: "stack_index", prelude: "--! map stacks stack_trace int32_t -> uint64_t [127] 4\n", body: "return stacks[1] --! error: \"a stack_trace map cannot be read by index in kernel code; record stacks with stack_id(map, flags) and read them in userspace\""},
+	// packet.go
+	{name: "header_bytes", body: "return pkt.ip[0] --! error: \"'pkt.ip[...]' is the ip header; index bytes through a byte pointer such as pkt.ip.data[i], or read a field by name\""},
+	{name: "header_field", body: "return pkt.ip.prot --! error: \"pkt.ip has no field or next header 'prot' (did you mean 'proto'?)\""},
+	{name: "slice_header", body: "return pkt.ip(0, 2) --! error: \"slices need a byte pointer such as pkt.ip.data; pkt.ip is the ip header\""},
+	{name: "slice_runtime", body: "return pkt.ip.udp.data(0, skb.len) --! error: \"slice bounds must be numbers known at compile time, as in data(0, 4)\""},
+	{name: "slice_size", body: "return pkt.ip.udp.data(0, 9) --! error: \"a slice reads 1 to 8 bytes; data(0, 9) is 9\""},
+	{name: "add_positions", body: "local d = pkt.ip.udp.data\nreturn d + d --! error: \"two packet positions can only be subtracted\""},
+	{name: "number_minus_position", body: "return 5 - pkt.ip.udp.data --! error: \"cannot compute a number - a packet position\""},
+	{name: "position_times", body: "return pkt.ip.udp.data * 2 --! error: \"packet positions only support + and -, not '*'\""},
+	// stmt.go
+	{name: "step_zero", body: "for i = 1, 2, 0 do end --! error: \"a for loop step of 0 never ends\""},
+	{name: "loop_too_long", body: "for i = 1, 2000 do end --! error: \"this loop runs 2000 times; kernel loops are unrolled and at most 1024 iterations are supported\""},
+	{name: "loop_runtime", body: "for i = 1, skb.len do end --! error: \"the loop limit must be a number known at compile time (kernel loops are unrolled); this one is a number\""},
+	{name: "return_two", body: "return 1, 2 --! error: \"kernel functions return one number; return a single value\""},
+	// store.go
+	{name: "store_table", body: "c.ip.x = 1 --! error: \"kernel code cannot change the userspace table 'c.ip.x'; use a map to share data\""},
+	{name: "store_const", prelude: "--! const N 1\n", body: "N.x = 1 --! error: \"cannot assign to a field of a number (N.x)\""},
+	{name: "store_packet", body: "pkt.ip.ttl = 1 --! error: \"a socket filter cannot write to the packet (pkt.ip.ttl)\""},
+	{name: "store_number", body: "local x = skb.len\nx.y = 1 --! error: \"cannot assign to a number (x.y)\""},
+	{name: "store_ctx_index", body: "skb.cb[9] = 1 --! error: \"'skb.cb[...]' needs a constant index from 0 to 4\""},
+	{name: "store_ctx_field", body: "skb.marks = 1 --! error: \"struct __sk_buff has no field 'marks' (did you mean 'mark'?)\""},
+	{name: "store_ctx_array", body: "skb.cb = 1 --! error: \"assign to an element of skb.cb, as in skb.cb[0] = x\""},
+	{name: "store_ctx_readonly", body: "skb.len = 1 --! error: \"a socket filter cannot write skb.len; it may write only cb[0..4]\""},
+	{name: "store_no_member", body: "local s = ffi.new('struct { int a; }')\ns.b = 1 --! error: \"struct { int a; } has no member 'b' (did you mean 'a'?)\""},
+	{name: "store_into_scalar", body: "local w = ffi.new('uint32_t')\nw.x = 1 --! error: \"cannot assign into 'w.x', which is uint32_t\""},
+	{name: "store_mismatch", body: "local s = ffi.new('struct { char n[4]; }')\ns.n = skb.len --! error: \"cannot assign a number to 's.n' (char [4])\""},
+	{name: "store_string_fit", body: "local s = ffi.new('struct { char n[4]; }')\ns.n = 'abcdef' --! error: \"the string (6 bytes) does not fit in 's.n' (4 bytes)\""},
+}
+
+// unreachableErrors are irgen messages no Lua source reaches: they stay
+// as checks against compiler bugs.
+var unreachableErrors = []string{
+	"unknown comparison", // the parser produces only Lua's six relational operators
+	"unknown operator",   // and only + - * / % ^
+	"this statement is not supported in kernel functions",  // the resolver rejects it first
+	"this expression is not supported in kernel functions", // likewise (closures, varargs, tables)
+	"cannot assign to this expression",                     // Lua assigns only to names and fields
+	"cannot read bytes from",                               // string compares reach it only with memory
+}
+
+// TestBuiltinsCovered checks that every builtin in the table is called
+// by a golden case, or, when it is not supported yet, by an error case.
+func TestBuiltinsCovered(t *testing.T) {
+	paths, _ := filepath.Glob("testdata/*.lua")
+	var golden strings.Builder
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Write(b)
+	}
+	var errs strings.Builder
+	for _, tc := range userErrors {
+		errs.WriteString(tc.body)
+	}
+	for _, b := range builtinTable {
+		call := b.name + "("
+		switch {
+		case b.lower != nil && !strings.Contains(golden.String(), call):
+			t.Errorf("no golden case calls %s", b.name)
+		case b.lower == nil && !strings.Contains(errs.String(), call):
+			t.Errorf("no error case calls %s, which is not supported yet", b.name)
+		}
+	}
+}
+
+func TestUserErrors(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tc := range userErrors {
+		if seen[tc.name] {
+			t.Fatalf("two cases are called %s", tc.name)
+		}
+		seen[tc.name] = true
+		t.Run(tc.name, func(t *testing.T) {
+			c := parseCase(t, tc.name, tc.source())
+			if len(c.errs) != 1 {
+				t.Fatalf("case has %d error annotations, want 1", len(c.errs))
+			}
+			_, _, err := c.build(t)
+			checkErrors(t, c, err)
+		})
+	}
+}

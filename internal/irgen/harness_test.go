@@ -1,0 +1,220 @@
+package irgen
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/frontend"
+	"github.com/luabpf/luabpf/internal/ir"
+	"github.com/luabpf/luabpf/proto"
+)
+
+var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
+
+// testEnv is an Env whose upvalues the test gives directly; it has no
+// globals.
+type testEnv struct {
+	up  map[string]Value
+	reg *ctype.Registry
+}
+
+func (e *testEnv) Upvalue(n string) (Value, bool) { v, ok := e.up[n]; return v, ok }
+func (e *testEnv) Global(string) (Value, bool)    { return nil, false }
+func (e *testEnv) Types() *ctype.Registry         { return e.reg }
+
+// A wantError is an error a case must report: at line, containing msg.
+type wantError struct {
+	line int
+	msg  string
+}
+
+// A luaCase is an annotated Lua source. Annotations are comments:
+//
+//	--! map NAME TYPE KEY -> VALUE MAX   an upvalue map
+//	--! const NAME N                     an upvalue number
+//	--! string NAME TEXT                 an upvalue string (the rest of the line)
+//	--! opaque NAME WHAT                 an upvalue kernel code cannot use
+//	--! float NAME F                     an upvalue number with a fraction
+//	--! nil NAME                         an upvalue holding nil
+//	--! builtin NAME QUALIFIED           an upvalue holding a builtin by name
+//	--! table NAME KEY=N ...             an upvalue table of numbers
+//	--! cdef DECLARATION                 a C declaration (ffi.cdef)
+//	--! kind NAME                        compile as a test kind: "nopacket"
+//	                                     (no packet, no helpers) instead
+//	                                     of a socket filter
+//	... --! error: "text"                this line reports an error
+//	                                     containing text
+type luaCase struct {
+	name, src string
+	env       *testEnv
+	kind      *proto.Kind
+	errs      []wantError
+}
+
+var (
+	mapAnn    = regexp.MustCompile(`^--! map (\S+) (\S+) (.+) -> (.+) (\d+)$`)
+	constAnn  = regexp.MustCompile(`^--! const (\S+) (-?\d+)$`)
+	stringAnn = regexp.MustCompile(`^--! string (\S+) (.*)$`)
+	opaqueAnn = regexp.MustCompile(`^--! opaque (\S+) (.+)$`)
+	floatAnn  = regexp.MustCompile(`^--! float (\S+) (\S+)$`)
+	nilAnn    = regexp.MustCompile(`^--! nil (\S+)$`)
+	builtAnn  = regexp.MustCompile(`^--! builtin (\S+) (\S+)$`)
+	tableAnn  = regexp.MustCompile(`^--! table (\S+)((?: \S+=-?\d+)*)$`)
+	cdefAnn   = regexp.MustCompile(`^--! cdef (.+)$`)
+	kindAnn   = regexp.MustCompile(`^--! kind (\S+)$`)
+	errAnn    = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
+)
+
+// noPacketKind is a program kind that sees no packet and may call no
+// helper (its ID is in no helper's kind set), for the errors socket
+// filters cannot produce.
+var noPacketKind = &proto.Kind{
+	ID:     proto.KindID(30),
+	Name:   "test",
+	Ctx:    &proto.Ctx{Name: "struct test_ctx", Size: 8, Fields: []proto.CtxField{{Name: "x", Size: 8, Access: proto.Read}}},
+	Packet: proto.NoPacket,
+}
+
+// parseCase reads the annotations of src.
+func parseCase(t testing.TB, name, src string) *luaCase {
+	t.Helper()
+	c := &luaCase{name: name, src: src, kind: proto.SocketFilter,
+		env: &testEnv{up: map[string]Value{}, reg: ctype.NewRegistry(ctype.HostArch())}}
+	for i, line := range strings.Split(src, "\n") {
+		ann := strings.TrimSpace(line)
+		switch {
+		case mapAnn.MatchString(ann):
+			m := mapAnn.FindStringSubmatch(ann)
+			n, _ := strconv.Atoi(m[5])
+			c.env.up[m[1]] = c.newMap(t, m[1], m[2], m[3], m[4], n)
+		case constAnn.MatchString(ann):
+			m := constAnn.FindStringSubmatch(ann)
+			n, _ := strconv.ParseInt(m[2], 10, 64)
+			c.env.up[m[1]] = Int(n)
+		case stringAnn.MatchString(ann):
+			m := stringAnn.FindStringSubmatch(ann)
+			c.env.up[m[1]] = String(m[2])
+		case opaqueAnn.MatchString(ann):
+			m := opaqueAnn.FindStringSubmatch(ann)
+			c.env.up[m[1]] = Opaque(m[2])
+		case floatAnn.MatchString(ann):
+			m := floatAnn.FindStringSubmatch(ann)
+			f, err := strconv.ParseFloat(m[2], 64)
+			if err != nil {
+				t.Fatalf("%s:%d: %v", name, i+1, err)
+			}
+			c.env.up[m[1]] = Float(f)
+		case nilAnn.MatchString(ann):
+			c.env.up[nilAnn.FindStringSubmatch(ann)[1]] = Nil{}
+		case builtAnn.MatchString(ann):
+			m := builtAnn.FindStringSubmatch(ann)
+			c.env.up[m[1]] = Builtin(m[2])
+		case tableAnn.MatchString(ann):
+			m := tableAnn.FindStringSubmatch(ann)
+			tab := MapTable{}
+			for _, kv := range strings.Fields(m[2]) {
+				k, v, _ := strings.Cut(kv, "=")
+				n, _ := strconv.ParseInt(v, 10, 64)
+				tab[k] = Int(n)
+			}
+			c.env.up[m[1]] = tab
+		case cdefAnn.MatchString(ann):
+			if err := c.env.reg.Define(cdefAnn.FindStringSubmatch(ann)[1]); err != nil {
+				t.Fatalf("%s:%d: cdef: %v", name, i+1, err)
+			}
+		case kindAnn.MatchString(ann):
+			if k := kindAnn.FindStringSubmatch(ann)[1]; k != "nopacket" {
+				t.Fatalf("%s:%d: unknown test kind %q", name, i+1, k)
+			}
+			c.kind = noPacketKind
+		case strings.HasPrefix(ann, "--! ") && !errAnn.MatchString(ann):
+			t.Fatalf("%s:%d: unknown annotation %q", name, i+1, ann)
+		}
+		if m := errAnn.FindStringSubmatch(line); m != nil {
+			msg, err := strconv.Unquote(`"` + m[1] + `"`)
+			if err != nil {
+				t.Fatalf("%s:%d: %v", name, i+1, err)
+			}
+			c.errs = append(c.errs, wantError{i + 1, msg})
+		}
+	}
+	return c
+}
+
+func (c *luaCase) newMap(t testing.TB, name, typ, key, val string, max int) *Map {
+	t.Helper()
+	mt, ok := proto.MapTypeOf(typ)
+	if !ok {
+		t.Fatalf("%s: unknown map type %q", c.name, typ)
+	}
+	k, err := c.env.reg.Parse(key)
+	if err != nil {
+		t.Fatalf("%s: map key: %v", c.name, err)
+	}
+	v, err := c.env.reg.Parse(val)
+	if err != nil {
+		t.Fatalf("%s: map value: %v", c.name, err)
+	}
+	return &Map{Name: name, Type: mt, Key: k, Value: v, MaxEntries: max}
+}
+
+// build lowers the case's first function. Resolver errors fail the
+// test: these cases are about irgen.
+func (c *luaCase) build(t testing.TB) (*ir.Func, []*Map, error) {
+	t.Helper()
+	file, err := frontend.ParseFile(c.name+".lua", c.src)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	fns, names := file.Funcs()
+	if len(fns) == 0 {
+		t.Fatalf("%s: no function", c.name)
+	}
+	fn, err := frontend.Resolve(file, fns[0], names[0])
+	if err != nil {
+		t.Fatalf("resolve: %v", err)
+	}
+	return Build(fn, &Options{Kind: c.kind, Env: c.env, Debug: true})
+}
+
+// compareGolden compares got with the file at path, or writes it there
+// under -update.
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s missing or stale (%v); rerun with -update and review:\n%s", path, err, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the lines that differ, with their numbers.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "%4d - %s\n%4d + %s\n", i+1, wl, i+1, gl)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,4 @@
+-- A kernel function may ignore its context.
+local f = function ()
+	return 1
+end
