@@ -207,6 +207,30 @@ var cliCases = []cliCase{
 		code:   1, stdout: "^$", stderr: `^luabpf: \(error object is a table value\)\n`,
 	},
 	{
+		// All the mistakes of a kernel function are reported at once,
+		// each with its source line, and nothing runs.
+		name: "compile-errors-several",
+		args: []string{"run", "script.lua"},
+		script: "local bpf = require('bpf')\n" +
+			"local prog = bpf(function(skb)\n" +
+			"\tlocal ip = pkt.ipp\n" +
+			"\tif ip.proto == 17 then return 1 end\n" +
+			"\tskb.len = 0\n" +
+			"\treturn pkt.ip.proot\n" +
+			"end)\n" +
+			"print('must not run')\n",
+		code: 1, stdout: "^$",
+		check: func(t *testing.T, r result) {
+			wantCompileError(3, "pkt has no field or next header 'ipp'", "local ip = pkt.ipp")(t, r)
+			wantCompileError(5, "cannot write skb.len", "skb.len = 0")(t, r)
+			wantCompileError(6, "proot", "return pkt.ip.proot")(t, r)
+			// ip's failed definition causes no error where ip is used.
+			if n := strings.Count(r.stderr, "script.lua:"); n != 3 {
+				t.Errorf("%d errors reported, want 3:\n%s", n, r.stderr)
+			}
+		},
+	},
+	{
 		name:   "os-exit",
 		args:   []string{"run", "script.lua"},
 		script: "print('before')\nos.exit(3)\nprint('after')\n",

@@ -25,9 +25,6 @@ type Options struct {
 	Debug bool
 }
 
-// bailout carries a compile error up to Build.
-type bailout struct{ err *source.CompileError }
-
 // loop is an enclosing loop for break.
 type loop struct{ exit *ir.Block }
 
@@ -48,6 +45,10 @@ type builder struct {
 	// bits records, for values known to be non-negative, how many low
 	// bits they may use (see narrowType).
 	bits map[*ir.Value]int
+	// errs are the user errors found so far, errLines their lines (see
+	// recover.go).
+	errs     source.ErrorList
+	errLines map[int]bool
 }
 
 // Build lowers fn into an IR function. It also returns the maps the
@@ -72,14 +73,19 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 		if r == nil {
 			return
 		}
-		if b, ok := r.(bailout); ok {
-			f, maps, err = nil, nil, b.err
+		f, maps = nil, nil
+		if b, ok := r.(bailout); ok && b.err != nil {
+			g.report(b.err)
+		}
+		if g.errs.Len() > 0 {
+			// Whatever went wrong after a user error is its consequence:
+			// report the user's errors.
+			err = g.errs.Err()
 			return
 		}
 		if opts.Debug {
 			panic(r)
 		}
-		f, maps = nil, nil
 		e := source.Errorf(g.src, g.line, "internal compiler error: %v (please report this with the script)", r)
 		e.Extra = "compiler stack:\n" + string(debug.Stack())
 		err = e
@@ -91,29 +97,31 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 	if g.b != nil {
 		g.ret(g.b.NewConst(ir.I64, 0, g.line))
 	}
+	if g.errs.Len() > 0 {
+		return nil, nil, g.errs.Err()
+	}
 	g.f.RemoveUnreachable()
 	return g.f, g.maps, nil
 }
 
-// errorf stops lowering with an error at the current line.
-func (g *builder) errorf(format string, args ...any) {
-	panic(bailout{source.Errorf(g.src, g.line, format, args...)})
-}
-
 func (g *builder) params() {
 	ps := g.fn.Params
-	if len(ps) > 1 {
-		g.line = ps[1].Line
-		g.errorf("a kernel function takes one parameter, the program context; '%s' has no value", ps[1].Name)
-	}
 	g.ctx = g.b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), g.line)
 	ctx := g.kind.Ctx
 	if ctx == nil {
 		ctx = g.opts.Ctx
 	}
-	if len(ps) == 1 {
+	if len(ps) > 1 {
+		g.report(source.Errorf(g.src, ps[1].Line, "a kernel function takes one parameter, the program context; '%s' has no value", ps[1].Name))
+		for _, p := range ps[1:] {
+			g.write(p, poisonOp())
+		}
+	}
+	if len(ps) > 0 {
 		if ctx == nil {
-			g.errorf("a %s's context is not known here, so '%s' has no value", g.kind.Name, ps[0].Name)
+			g.report(source.Errorf(g.src, ps[0].Line, "a %s's context is not known here, so '%s' has no value", g.kind.Name, ps[0].Name))
+			g.write(ps[0], poisonOp())
+			return
 		}
 		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: ctx, what: ps[0].Name})
 	}
@@ -178,7 +186,7 @@ const maxValues = 200000
 // value appends a value to the current block.
 func (g *builder) value(op ir.Op, t ir.Type, args ...*ir.Value) *ir.Value {
 	if g.f.NumValues() > maxValues {
-		g.errorf("this function is too large to compile (more than %d operations after unrolling loops); unroll fewer iterations", maxValues)
+		g.fatalf("this function is too large to compile (more than %d operations after unrolling loops); unroll fewer iterations", maxValues)
 	}
 	return g.b.NewValue(op, t, g.line, args...)
 }
@@ -186,14 +194,7 @@ func (g *builder) value(op ir.Op, t ir.Type, args ...*ir.Value) *ir.Value {
 func (g *builder) konst(c int64) *ir.Value { return g.b.NewConst(ir.I64, c, g.line) }
 
 // write records an assignment of local l in the current block.
-func (g *builder) write(l *frontend.Local, o operand) {
-	m := g.defs[g.b]
-	if m == nil {
-		m = map[*frontend.Local]operand{}
-		g.defs[g.b] = m
-	}
-	m[l] = o
-}
+func (g *builder) write(l *frontend.Local, o operand) { g.define(g.b, l, o) }
 
 // read returns the operand local l holds at the end of block b, merging
 // with phis where paths join.
@@ -214,17 +215,30 @@ func (g *builder) read(l *frontend.Local, b *ir.Block) operand {
 		}
 		o = g.merge(l, b, ops)
 	}
+	g.define(b, l, o)
+	return o
+}
+
+// define records that local l holds o at the end of block b.
+func (g *builder) define(b *ir.Block, l *frontend.Local, o operand) {
 	m := g.defs[b]
 	if m == nil {
 		m = map[*frontend.Local]operand{}
 		g.defs[b] = m
 	}
 	m[l] = o
-	return o
 }
 
 // merge joins the operands local l holds at the ends of b's predecessors.
 func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
+	for _, o := range ops {
+		if o.kind == opPoison {
+			return o
+		}
+	}
+	// A mismatch below fails the statement reading l; later reads see
+	// poison instead of failing again.
+	g.define(b, l, poisonOp())
 	first := ops[0]
 	all := true
 	for _, o := range ops[1:] {

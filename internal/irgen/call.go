@@ -22,6 +22,9 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 		args[i] = g.expr(a)
 	}
 	g.line = line
+	if anyPoison(fn) || anyPoison(args...) {
+		return poisonOp()
+	}
 	if fn.kind == opPkt {
 		if len(args) != 2 {
 			g.errorf("a slice takes two bounds, as in %s(0, 4)", name)

@@ -18,6 +18,9 @@ var cmpOps = map[string][2]ir.Op{
 // compare lowers a relational operator to a comparison operand: a
 // compile-time Bool, or a Bool-typed IR value.
 func (g *builder) compare(op string, a, b operand) operand {
+	if anyPoison(a, b) {
+		return poisonOp()
+	}
 	if a.kind == opConst && b.kind == opConst {
 		return constOp(Bool(g.constCompare(op, a, b)))
 	}

@@ -41,6 +41,11 @@ func (g *builder) branchOn(c operand, t, f *ir.Block) {
 	if g.b == nil {
 		return
 	}
+	if c.kind == opPoison {
+		// Unknown after an earlier error: lower both sides, to check them.
+		g.branch(g.konst(0), t, f)
+		return
+	}
 	if k, ok := c.constInt(); ok {
 		if k != 0 {
 			g.jump(t)
@@ -56,6 +61,8 @@ func (g *builder) branchOn(c operand, t, f *ir.Block) {
 // pointers and true are true; 0, nil, false and null are false.
 func (g *builder) truth(o operand) operand {
 	switch o.kind {
+	case opPoison:
+		return o
 	case opConst:
 		switch c := o.c.(type) {
 		case Nil:
@@ -96,6 +103,9 @@ func (g *builder) condValue(e ast.Expr) operand {
 		return g.compare(e.Operator, g.expr(e.Lhs), g.expr(e.Rhs))
 	case *ast.UnaryNotOpExpr:
 		c := g.truth(g.expr(e.Expr))
+		if c.kind == opPoison {
+			return c
+		}
 		if k, ok := c.constInt(); ok {
 			return constOp(Bool(k == 0))
 		}
@@ -111,6 +121,10 @@ func (g *builder) condValue(e ast.Expr) operand {
 // is true, else b.
 func (g *builder) logicalValue(e *ast.LogicalOpExpr) operand {
 	a := g.expr(e.Lhs)
+	if a.kind == opPoison {
+		g.expr(e.Rhs) // for its errors
+		return a
+	}
 	ta := g.truth(a)
 	if k, ok := ta.constInt(); ok {
 		if (k != 0) == (e.Operator == "and") {

@@ -4,7 +4,9 @@
 // types, builtins), gives every expression a C type, follows the packet
 // dissector chain (pkt.ip.udp.data), turns map indexing into lookups and
 // updates, and reports type errors at the Lua line, with what to write
-// instead.
+// instead. A mistake ends only the statement it is in: Build reports all
+// of a function's errors together (see recover.go), as one
+// *source.CompileError or a *source.ErrorList.
 //
 // Lowering tracks each expression as an operand: a compile-time value, a
 // runtime integer, a comparison, or a pointer into one of the memories a

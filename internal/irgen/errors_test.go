@@ -1,10 +1,15 @@
 package irgen
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/luabpf/luabpf/internal/frontend"
+	"github.com/luabpf/luabpf/internal/source"
 )
 
 // errorCase is a kernel function with one mistake: its body (and a
@@ -190,5 +195,76 @@ func TestUserErrors(t *testing.T) {
 			_, _, err := c.build(t)
 			checkErrors(t, c, err)
 		})
+	}
+}
+
+// TestErrorsCapped checks that a function with more mistakes than
+// source.MaxErrors reports the first ones and counts the rest.
+func TestErrorsCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("local f = function (skb)\n")
+	for i := range source.MaxErrors + 3 {
+		fmt.Fprintf(&b, "\tlocal x%d = skb.nope%d\n", i, i)
+	}
+	b.WriteString("end\n")
+	_, _, err := parseCase(t, "capped", b.String()).build(t)
+	var list *source.ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("error %v (%T), want an error list", err, err)
+	}
+	if len(list.Errs) != source.MaxErrors || list.Dropped != 3 {
+		t.Fatalf("kept %d errors and dropped %d, want %d and 3", len(list.Errs), list.Dropped, source.MaxErrors)
+	}
+	for i, e := range list.Errs {
+		if want := fmt.Sprintf("capped.lua:%d: struct __sk_buff has no field 'nope%d'", i+2, i); e.Error() != want {
+			t.Errorf("error %d: %q, want %q", i, e, want)
+		}
+	}
+	if msg := err.Error(); !strings.HasSuffix(msg, "\n(and 3 more errors)") || strings.Count(msg, "\n") != source.MaxErrors {
+		t.Errorf("message does not list %d errors and then the count of the rest:\n%s", source.MaxErrors, msg)
+	}
+}
+
+// panicEnv panics when the upvalue "boom" is looked up, standing in for
+// a compiler bug met while lowering.
+type panicEnv struct{ *testEnv }
+
+func (e panicEnv) Upvalue(n string) (Value, bool) {
+	if n == "boom" {
+		panic("lookup failed")
+	}
+	return e.testEnv.Upvalue(n)
+}
+
+// TestPanicAfterUserError checks that a Go panic after a user error was
+// recorded returns the user's errors, and one before is an internal
+// error that names the line.
+func TestPanicAfterUserError(t *testing.T) {
+	lower := func(t *testing.T, src string, debug bool) error {
+		c := parseCase(t, "p", src)
+		file, err := frontend.ParseFile("p.lua", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fns, names := file.Funcs()
+		fn, err := frontend.Resolve(file, fns[0], names[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = Build(fn, &Options{Kind: c.kind, Env: panicEnv{c.env}, Debug: debug})
+		return err
+	}
+	after := "local f = function (skb)\n\tlocal a = skb.nope\n\treturn boom\nend\n"
+	for _, debug := range []bool{false, true} {
+		err := lower(t, after, debug)
+		var ce *source.CompileError
+		if !errors.As(err, &ce) || ce.Error() != "p.lua:2: struct __sk_buff has no field 'nope'" {
+			t.Errorf("debug %v: error %v, want the user error at line 2", debug, err)
+		}
+	}
+	before := "local f = function (skb)\n\treturn boom\nend\n"
+	err := lower(t, before, false)
+	if err == nil || !strings.HasPrefix(err.Error(), "p.lua:2: internal compiler error: lookup failed") {
+		t.Errorf("error %v, want an internal compiler error at line 2", err)
 	}
 }

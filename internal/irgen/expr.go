@@ -33,7 +33,11 @@ func (g *builder) expr(e ast.Expr) operand {
 		}
 		return g.free(e.Value)
 	case *ast.AttrGetExpr:
-		return g.index(g.expr(e.Object), g.key(e.Key), exprName(e))
+		obj, key := g.expr(e.Object), g.key(e.Key)
+		if anyPoison(obj, key) {
+			return poisonOp()
+		}
+		return g.index(obj, key, exprName(e))
 	case *ast.FuncCallExpr:
 		return g.call(e)
 	case *ast.ArithmeticOpExpr:
@@ -43,9 +47,16 @@ func (g *builder) expr(e ast.Expr) operand {
 	case *ast.UnaryNotOpExpr, *ast.RelationalOpExpr, *ast.LogicalOpExpr:
 		return g.condValue(e)
 	case *ast.UnaryLenOpExpr:
-		return g.length(g.expr(e.Expr))
+		o := g.expr(e.Expr)
+		if anyPoison(o) {
+			return o
+		}
+		return g.length(o)
 	case *ast.StringConcatOpExpr:
 		a, b := g.expr(e.Lhs), g.expr(e.Rhs)
+		if anyPoison(a, b) {
+			return poisonOp()
+		}
 		as, aok := concatPart(a)
 		bs, bok := concatPart(b)
 		if !aok || !bok {
@@ -144,6 +155,7 @@ func exprName(e ast.Expr) string {
 // toInt returns o as an integer value, reading memory when o points at
 // a number.
 func (g *builder) toInt(o operand, what string) *ir.Value {
+	g.usePoison(o)
 	switch o.kind {
 	case opInt:
 		return o.v
@@ -177,6 +189,9 @@ func (g *builder) numOp(o operand, what string) operand {
 
 // arith lowers a binary arithmetic operator.
 func (g *builder) arith(op string, a, b operand) operand {
+	if anyPoison(a, b) {
+		return poisonOp()
+	}
 	// Compile-time arithmetic.
 	if a.kind == opConst && b.kind == opConst {
 		return constOp(g.constArith(op, a, b))

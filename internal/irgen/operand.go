@@ -16,6 +16,7 @@ const (
 	opPkt                  // a packet position: v (may be nil) + off, at header hdr
 	opStack                // stack memory: slot at byte off, of C type ct
 	opMapVal               // a map value: pointer v (maybe null) + off, of C type ct
+	opPoison               // a local whose defining statement failed (see recover.go)
 )
 
 // strOrder says how a string literal compares with an integer operand.

@@ -16,7 +16,7 @@ func (g *builder) block(stmts []ast.Stmt) {
 			return // the rest is unreachable
 		}
 		g.line = s.Line()
-		g.stmt(s)
+		g.stmtRecovering(s)
 	}
 }
 
@@ -147,6 +147,7 @@ func tripCount(init, limit, step int64) *big.Int {
 // constNumber evaluates a loop bound, which must be known at compile time.
 func (g *builder) constNumber(e ast.Expr, what string) int64 {
 	o := g.expr(e)
+	g.usePoison(o)
 	c, ok := o.constInt()
 	if !ok || o.kind != opConst {
 		g.errorf("the loop %s must be a number known at compile time (kernel loops are unrolled); this one is %s", what, o.kindName())

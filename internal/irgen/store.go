@@ -11,6 +11,7 @@ import (
 
 // store lowers obj[key] = val.
 func (g *builder) store(obj, key, val operand, name string) {
+	g.usePoison(obj, key, val)
 	switch obj.kind {
 	case opConst:
 		switch c := obj.c.(type) {
