@@ -60,6 +60,8 @@ function pick(skb) return LIMIT + #NAME end
 // program or an ordinary error, never panic or fail internally.
 func FuzzCompile(f *testing.F) {
 	paths, _ := filepath.Glob("../internal/pipeline/testdata/lua/*.lua")
+	seeds, _ := filepath.Glob("../testdata/seed/*.lua")
+	paths = append(paths, seeds...)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err == nil {

@@ -14,9 +14,10 @@ import (
 	"github.com/luabpf/luabpf/internal/kerneltest"
 )
 
-// The seed's socket examples run unchanged from testdata/examples, each in
-// a network namespace of its own where lo carries only the traffic the
-// test sends (see netns). Each prints once a second for ten seconds; the
+// The seed's socket examples run unchanged from the repository's
+// testdata/seed, each in a network namespace of its own where lo carries
+// only the traffic the test sends (see netns). Each prints once a second
+// for ten seconds; the
 // test sends its traffic after the filter is known to be attached and
 // checks the numbers the example prints at the end. On lo a packet socket
 // sees every packet twice, as it leaves and as it arrives, unless the
@@ -55,7 +56,7 @@ func TestSockProtolen(t *testing.T) {
 // computes; TCP's segments are counted by the test's own packet socket.
 func testProtoExample(t *testing.T, name, unit string, metric func(tally) uint64) {
 	kerneltest.Require(t)
-	ns := newNetns(t)
+	ns := kerneltest.NewNetns(t)
 	obs := observe(t, ns)
 	p := startLuabpf(t, ns, examplePath(name))
 	first := p.next(t, 10*time.Second)
@@ -119,7 +120,7 @@ func testProtoExample(t *testing.T, name, unit string, metric func(tally) uint64
 
 func TestSockParseDNS(t *testing.T) {
 	kerneltest.Require(t)
-	ns := newNetns(t)
+	ns := kerneltest.NewNetns(t)
 	p := startLuabpf(t, ns, examplePath("sock-parse-dns.lua"))
 
 	// The example prints nothing until it has counted something: send
@@ -232,7 +233,7 @@ func httpCounts(t *testing.T, text string) map[string]uint64 {
 
 func TestSockParseHTTP(t *testing.T) {
 	kerneltest.Require(t)
-	ns := newNetns(t)
+	ns := kerneltest.NewNetns(t)
 	srv := startHTTPServer(t, ns)
 	p := startLuabpf(t, ns, examplePath("sock-parse-http.lua"))
 

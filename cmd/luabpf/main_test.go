@@ -325,8 +325,9 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// TestExamplesUnchanged checks that the copies under testdata are still
-// the seed examples byte for byte, when the seed is at hand.
+// TestExamplesUnchanged checks that the repository's copies (testdata/seed
+// at its root) are still the seed examples byte for byte, when the seed is
+// at hand.
 func TestExamplesUnchanged(t *testing.T) {
 	seed := filepath.Join("..", "..", "..", "shared", "seed", "examples")
 	if _, err := os.Stat(seed); err != nil {
@@ -347,8 +348,8 @@ func TestExamplesUnchanged(t *testing.T) {
 	}
 }
 
-// sockExamples are the seed's socket filter examples, copied to
-// testdata/examples.
+// sockExamples are the seed's socket filter examples, copied to the
+// repository's testdata/seed.
 var sockExamples = []string{"sock-proto.lua", "sock-protolen.lua", "sock-parse-dns.lua", "sock-parse-http.lua"}
 
-func examplePath(name string) string { return filepath.Join("testdata", "examples", name) }
+func examplePath(name string) string { return filepath.Join("..", "..", "testdata", "seed", name) }

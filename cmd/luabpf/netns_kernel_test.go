@@ -4,100 +4,26 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/luabpf/luabpf/internal/kerneltest"
-	"golang.org/x/sys/unix"
 )
 
-// A netns is a private network namespace whose loopback device is up. The
-// scripts under test watch lo; in a namespace of their own, lo carries
-// only the test's traffic, so the counts they print can be asserted
-// exactly even while other tests use the host's lo, and the test's
-// traffic does not disturb them either.
-//
-// A namespace belongs to a thread, so one goroutine locked to its thread
-// runs everything that must happen inside: creating sockets (a socket
-// stays in the namespace it was created in, whichever thread uses it
-// later) and starting luabpf (a child inherits the namespace of the
-// thread that forks it).
-type netns struct {
-	work chan func()
-}
+// netns is the private network namespace each test runs luabpf and its
+// traffic in (see kerneltest.Netns): lo there carries only the test's
+// traffic.
+type netns = kerneltest.Netns
 
-// newNetns creates a namespace for the test. Without the privilege to
-// create one it skips, or fails under LUABPF_REQUIRE_KERNEL=1.
-func newNetns(t *testing.T) *netns {
-	t.Helper()
-	ns := &netns{work: make(chan func())}
-	errc := make(chan error, 1)
-	go func() {
-		// Never unlocked: when the goroutine returns, the runtime ends
-		// the thread rather than reuse it outside the namespace.
-		runtime.LockOSThread()
-		err := unix.Unshare(unix.CLONE_NEWNET)
-		if err == nil {
-			err = setLinkUp("lo")
-		}
-		errc <- err
-		if err != nil {
-			return
-		}
-		for f := range ns.work {
-			f()
-		}
-	}()
-	if err := <-errc; err != nil {
-		msg := fmt.Sprintf("create a network namespace with lo up: %v", err)
-		if os.Getenv(kerneltest.RequireEnv) == "1" {
-			t.Fatalf("%s (%s=1)", msg, kerneltest.RequireEnv)
-		}
-		t.Skip(msg)
-	}
-	t.Cleanup(func() { close(ns.work) })
-	return ns
-}
-
-// do runs f inside the namespace and returns its error.
-func (ns *netns) do(f func() error) error {
-	errc := make(chan error)
-	ns.work <- func() { errc <- f() }
-	return <-errc
-}
-
-// setLinkUp sets the IFF_UP flag of the interface name.
-func setLinkUp(name string) error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq(name)
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("get flags of %s: %w", name, err)
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("set %s up: %w", name, err)
-	}
-	return nil
-}
-
-// packetSockets counts the AF_PACKET sockets open in the namespace.
-func (ns *netns) packetSockets(t *testing.T) int {
+// packetSockets counts the AF_PACKET sockets open in ns.
+func packetSockets(t *testing.T, ns *netns) int {
 	t.Helper()
 	var n int
-	err := ns.do(func() error {
+	err := ns.Do(func() error {
 		data, err := os.ReadFile("/proc/thread-self/net/packet")
 		n = strings.Count(string(data), "\n") - 1 // minus the header
 		return err
@@ -138,7 +64,7 @@ func startLuabpf(t *testing.T, ns *netns, script string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ns.do(p.cmd.Start); err != nil {
+	if err := ns.Do(p.cmd.Start); err != nil {
 		t.Fatal(err)
 	}
 	var read sync.WaitGroup

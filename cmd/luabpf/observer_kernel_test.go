@@ -31,7 +31,7 @@ func observe(t *testing.T, ns *netns) *observer {
 	t.Helper()
 	proto := int(htons(unix.ETH_P_ALL))
 	var fd int
-	err := ns.do(func() error {
+	err := ns.Do(func() error {
 		lo, err := net.InterfaceByName("lo")
 		if err != nil {
 			return err

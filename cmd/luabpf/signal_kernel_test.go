@@ -47,16 +47,16 @@ func TestSignal(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kerneltest.Require(t)
-			ns := newNetns(t)
+			ns := kerneltest.NewNetns(t)
 			script := filepath.Join(t.TempDir(), "wait.lua")
 			writeScript(t, filepath.Dir(script), "wait.lua", fmt.Sprintf(signalScript, tc.loop))
-			before := ns.packetSockets(t)
+			before := packetSockets(t, ns)
 
 			p := startLuabpf(t, ns, script)
 			if l := p.next(t, 10*time.Second); l.text != "attached" {
 				t.Fatalf("first line %q, want %q", l.text, "attached")
 			}
-			if n := ns.packetSockets(t); n != before+1 {
+			if n := packetSockets(t, ns); n != before+1 {
 				t.Errorf("%d packet sockets while the script runs, want %d", n, before+1)
 			}
 			progs := bpfProgIDs(t, p.cmd.Process.Pid)
@@ -80,7 +80,7 @@ func TestSignal(t *testing.T) {
 			if p.stderr.Len() > 0 {
 				t.Errorf("stderr after %v:\n%s", tc.sig, p.stderr)
 			}
-			if n := ns.packetSockets(t); n != before {
+			if n := packetSockets(t, ns); n != before {
 				t.Errorf("%d packet sockets after exit, want %d", n, before)
 			}
 			for _, id := range progs {

@@ -38,7 +38,7 @@ var localhost = net.IPv4(127, 0, 0, 1)
 func sendUDPToClosedPort(t *testing.T, ns *netns, n, payload int, want map[byte]tally) {
 	t.Helper()
 	var conn net.PacketConn
-	if err := ns.do(func() (err error) {
+	if err := ns.Do(func() (err error) {
 		conn, err = net.ListenPacket("udp4", "127.0.0.1:0")
 		return err
 	}); err != nil {
@@ -64,7 +64,7 @@ func sendUDPToClosedPort(t *testing.T, ns *netns, n, payload int, want map[byte]
 func sendICMPEcho(t *testing.T, ns *netns, n, payload int, want map[byte]tally) {
 	t.Helper()
 	var conn net.PacketConn
-	if err := ns.do(func() (err error) {
+	if err := ns.Do(func() (err error) {
 		conn, err = net.ListenPacket("ip4:icmp", "127.0.0.1")
 		return err
 	}); err != nil {
@@ -132,7 +132,7 @@ func add(want map[byte]tally, proto byte, packets, frameLen int) {
 func tcpExchange(t *testing.T, ns *netns, n int) {
 	t.Helper()
 	var ln net.Listener
-	if err := ns.do(func() (err error) {
+	if err := ns.Do(func() (err error) {
 		ln, err = net.Listen("tcp4", "127.0.0.1:0")
 		return err
 	}); err != nil {
@@ -151,7 +151,7 @@ func tcpExchange(t *testing.T, ns *netns, n int) {
 	}()
 	for range n {
 		var c net.Conn
-		if err := ns.do(func() (err error) {
+		if err := ns.Do(func() (err error) {
 			c, err = net.Dial("tcp4", ln.Addr().String())
 			return err
 		}); err != nil {
@@ -191,7 +191,7 @@ func dnsQuery(name string, qtype uint16, size int) []byte {
 func sendDNS(t *testing.T, ns *netns, n int, queries ...[]byte) {
 	t.Helper()
 	var server, client net.PacketConn
-	if err := ns.do(func() (err error) {
+	if err := ns.Do(func() (err error) {
 		if server, err = net.ListenPacket("udp4", "127.0.0.1:53"); err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ type httpServer struct {
 func startHTTPServer(t *testing.T, ns *netns) *httpServer {
 	t.Helper()
 	var ln net.Listener
-	if err := ns.do(func() (err error) {
+	if err := ns.Do(func() (err error) {
 		ln, err = net.Listen("tcp4", "127.0.0.1:0")
 		return err
 	}); err != nil {
@@ -239,7 +239,7 @@ func startHTTPServer(t *testing.T, ns *netns) *httpServer {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	dial := func(ctx context.Context, network, addr string) (c net.Conn, err error) {
-		err = ns.do(func() error {
+		err = ns.Do(func() error {
 			c, err = (&net.Dialer{}).DialContext(ctx, network, addr)
 			return err
 		})

@@ -47,7 +47,7 @@ func BenchmarkSeedSockets(b *testing.B) {
 		b.Run(name+"/compile", func(b *testing.B) {
 			// Compile time: a resolved function to instructions, as bpf(fn)
 			// does it (the script file is parsed once for all functions).
-			fn, err := parseFirst(c.name+".lua", c.src)
+			fn, err := parseFirst(c.file, c.src)
 			if err != nil {
 				b.Fatal(err)
 			}

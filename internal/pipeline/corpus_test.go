@@ -22,6 +22,9 @@ var updateGolden = flag.Bool("update", false, "write current output to the .gold
 // corpusCase is one annotated Lua file of testdata/lua.
 type corpusCase struct {
 	name, path, src string
+	// file is the name the source is compiled as: the case's own, or the
+	// seed script it names.
+	file            string
 	env             *testEnv
 	maps            map[string]string // name → map type
 	errLine         int
@@ -32,12 +35,18 @@ var (
 	mapAnn   = regexp.MustCompile(`^--! map (\S+) (\S+) (.+) -> (.+) (\d+)$`)
 	constAnn = regexp.MustCompile(`^--! const (\S+) (-?\d+)$`)
 	errAnn   = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
+	seedAnn  = regexp.MustCompile(`^--! seed (\S+)$`)
 )
+
+// seedDir holds the repository's one copy of the seed example scripts.
+var seedDir = filepath.Join("..", "..", "testdata", "seed")
 
 // loadCorpus reads the annotated corpus: `--! map NAME TYPE KEY -> VALUE
 // MAX` declares an upvalue map, `--! const NAME N` an upvalue number,
-// `--! error: "text"` on a line says
-// compiling fails there with a message containing text.
+// `--! error: "text"` on a line says compiling fails there with a message
+// containing text. `--! seed FILE` makes the case the first function of
+// the seed script FILE (in the repository's testdata/seed), compiled with
+// the case's maps and constants: the case file holds only annotations.
 func loadCorpus(t testing.TB) []*corpusCase {
 	paths, err := filepath.Glob("testdata/lua/*.lua")
 	if err != nil || len(paths) == 0 {
@@ -50,7 +59,16 @@ func loadCorpus(t testing.TB) []*corpusCase {
 			t.Fatal(err)
 		}
 		c := &corpusCase{name: strings.TrimSuffix(filepath.Base(p), ".lua"), path: p, src: string(b), env: newEnv(t), maps: map[string]string{}}
-		for i, line := range strings.Split(c.src, "\n") {
+		c.file = c.name + ".lua"
+		annotations := c.src
+		for i, line := range strings.Split(annotations, "\n") {
+			if m := seedAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				seed, err := os.ReadFile(filepath.Join(seedDir, m[1]))
+				if err != nil {
+					t.Fatalf("%s:%d: %v", p, i+1, err)
+				}
+				c.file, c.src = m[1], string(seed)
+			}
 			if m := mapAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 				max, _ := strconv.Atoi(m[5])
 				c.env.addMap(t, m[1], m[2], max, m[3], m[4])
@@ -74,7 +92,7 @@ func loadCorpus(t testing.TB) []*corpusCase {
 // right after lowering.
 func (c *corpusCase) compile(t testing.TB) (*Result, string, error) {
 	var irText string
-	file, err := parseFirst(c.name+".lua", c.src)
+	file, err := parseFirst(c.file, c.src)
 	if err != nil {
 		return nil, "", err
 	}
@@ -91,7 +109,7 @@ func TestCorpus(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			res, irText, err := c.compile(t)
 			if c.errMsg != "" {
-				want := fmt.Sprintf("%s.lua:%d: ", c.name, c.errLine)
+				want := fmt.Sprintf("%s:%d: ", c.file, c.errLine)
 				if err == nil {
 					t.Fatalf("compiled; want an error at %s%s", want, c.errMsg)
 				}

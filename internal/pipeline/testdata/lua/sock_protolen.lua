@@ -1,6 +1,3 @@
+--! seed sock-protolen.lua
 --! map map array uint32_t -> uint64_t 256
--- The kernel part of seed/examples/sock-protolen.lua.
-local f = function (skb)
-	local proto = pkt.ip.proto  -- Get byte (ip.proto) from frame at [23]
-	xadd(map[proto], skb.len)   -- Atomic `map[proto] += <payload length>`
-end
+-- The kernel function of the seed example, with the map it creates.
