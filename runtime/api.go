@@ -19,6 +19,23 @@ func (r *Runtime) Program(name string) (*Program, error) {
 	return nil, fmt.Errorf("global %q is not a program made by bpf(fn)", name)
 }
 
+// Programs returns the programs the script compiled so far (with bpf(fn),
+// bpf.socket(iface, fn) and the like), in the order it compiled them,
+// whether or not it kept them in a variable.
+func (r *Runtime) Programs() []*Program { return append([]*Program(nil), r.progs...) }
+
+// Maps returns the script's maps the program uses, in the order its code
+// refers to them.
+func (p *Program) Maps() []*Map {
+	out := make([]*Map, 0, len(p.comp.Maps))
+	for _, d := range p.comp.Maps {
+		if m := p.r.maps[d.Name]; m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Map returns the map held by the script's global name.
 func (r *Runtime) Map(name string) (*Map, error) {
 	if ud, ok := r.L.GetGlobal(name).(*lua.LUserData); ok {

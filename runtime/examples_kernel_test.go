@@ -2,128 +2,18 @@ package runtime
 
 import (
 	"fmt"
+	"maps"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/luabpf/luabpf/internal/kerneltest"
 	"github.com/luabpf/luabpf/internal/packet"
 )
 
-// The seed socket examples (seed/examples/sock-*.lua), with their kernel
-// functions copied unchanged: only bpf.socket('lo', fn) became
-// `prog = bpf(fn)`, the map is also published as the global `counts`, and
-// the userspace loop became a report function that formats what one
-// iteration of the loop prints.
-
-const exampleHeader = `local ffi = require("ffi")
-local bpf = require("bpf")
-`
-
-const sockProto = exampleHeader + `
--- Shared part of the program
-local map = bpf.map('hash', 256)
-map[1], map[6], map[17] = 0, 0, 0
--- Kernel-space part of the program
-prog = bpf(function (skb)
-   local proto = pkt.ip.proto  -- Get byte (ip.proto) from frame at [23]
-   xadd(map[proto], 1)         -- Atomic ` + "`map[proto] += 1`" + `
-end)
-counts = map
-function report()
-   local icmp, udp, tcp = map[1], map[17], map[6]
-   return string.format('TCP %d UDP %d ICMP %d packets',
-   	     tonumber(tcp or 0), tonumber(udp or 0), tonumber(icmp or 0))
-end
-`
-
-const sockProtolen = exampleHeader + `
--- Shared part of the program
-local map = bpf.map('array', 256, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
--- Kernel-space part of the program
-prog = bpf(function (skb)
-	local proto = pkt.ip.proto  -- Get byte (ip.proto) from frame at [23]
-	xadd(map[proto], skb.len)   -- Atomic ` + "`map[proto] += <payload length>`" + `
-end)
-counts = map
-function report()
-	local icmp, udp, tcp = map[1], map[17], map[6]
-	return string.format('TCP %d UDP %d ICMP %d bytes',
-		tonumber(tcp or 0), tonumber(udp or 0), tonumber(icmp or 0))
-end
-`
-
-const sockParseDNS = exampleHeader + `
--- Shared part of the program
-local map = assert(bpf.map('array', 256))
--- Kernel-space part of the program
-prog = bpf(function (skb)
-	local ip = pkt.ip   -- Accept only UDP messages
-	if ip.proto ~= c.ip.proto_udp then return false end
-	local udp = ip.udp  -- Only messages >12 octets (DNS header)
-	if udp.length < 12 then return false end
-	-- Unroll QNAME (up to 2 labels)
-	udp = udp.data + 12
-	local label = udp[0]
-	if label > 0 then
-		udp = udp + label + 1
-		label = udp[0]
-		if label > 0 then
-			udp = udp + label + 1
-		end
-	end
-	-- Track QTYPE (low types)
-	if udp[0] == 0 then
-		local qtype = udp[2] -- Low octet from QTYPE
-		xadd(map[qtype], 1)
-	end
-end)
-counts = map
-function report()
-	local out = {}
-	for k,v in map.pairs,map,0 do
-		v = tonumber(v)
-		if v > 0 then
-			out[#out + 1] = string.format('TYPE%d: %d', k, v)
-		end
-	end
-	return table.concat(out, ' ')
-end
-`
-
-const sockParseHTTP = exampleHeader + `
--- Shared part of the program
-local map = bpf.map('hash', 64)
--- Kernel-space part of the program
-prog = bpf(function (skb)
-	-- Only ingress so we don't count twice on loopback
-	if skb.ingress_ifindex == 0 then return end
-	local data = pkt.ip.tcp.data  -- Get TCP protocol dissector
-	-- Continue only if we have 7 bytes of TCP data
-	if data + 7 > skb.len then return end
-	-- Fetch 4 bytes of TCP data and compare
-	local h = data(0, 4)
-	if h == 'HTTP' or h == 'GET ' or
-	   h == 'POST' or h == 'PUT ' or
-	   h == 'HEAD' or h == 'DELE' then
-	   	-- If hash key doesn't exist, create it
-	   	-- otherwise increment counter
-	   local v = map[h]
-	   if not v then map[h] = 1
-	   else          xadd(map[h], 1)
-	   end
-	end
-end)
-counts = map
-function report()
-	local strkey = ffi.new('uint32_t [1]')
-	local out = {}
-	for k,v in map.pairs,map,0 do
-		strkey[0] = bpf.ntoh(k)
-		out[#out + 1] = string.format('%s %d', ffi.string(strkey, 4):match '^%s*(.-)%s*$', tonumber(v))
-	end
-	table.sort(out)
-	return table.concat(out, ' ')
-end
-`
+// The seed socket examples, run unchanged from the repository's
+// testdata/seed (see seedRun): each prints its counts, sleeps, and prints
+// them again; while it sleeps the test runs frames through its filter.
 
 func udp4(dport uint16, payload []byte) []byte {
 	return packet.Ethernet(packet.EthIPv4).
@@ -148,7 +38,9 @@ func tcp4Opts(payload []byte) []byte {
 }
 
 func TestExampleSockProto(t *testing.T) {
-	rt, prog := loadFilter(t, sockProto)
+	s := startSeed(t, "sock-proto.lua")
+	wantLines(t, "before any frame", s.printed(), []string{"TCP 0 UDP 0 ICMP 0 packets"})
+	prog, counts := s.filter()
 	frames := [][]byte{
 		frameUDP4, frameUDP4, udp4(9, nil),
 		frameTCP4, tcp4(nil), packetTCPWithIPOptions(), frameTCP4,
@@ -161,31 +53,41 @@ func TestExampleSockProto(t *testing.T) {
 			t.Errorf("returned %d, want 0", got)
 		}
 	}
-	wantMap(t, rt, "counts", map[any]string{1: "1", 6: "4", 17: "4", 0: "nil", 4: "nil"})
-	if got, want := eval(t, rt, "return report()"), "TCP 4 UDP 4 ICMP 1 packets"; got != want {
-		t.Errorf("report: %q, want %q", got, want)
-	}
+	want := []string{"TCP 4 UDP 4 ICMP 1 packets"}
+	wantLines(t, "after the frames", s.resume(), want)
+	wantMissing(t, counts, 0)
+	wantMissing(t, counts, 4)
+	s.finish(want, 2, 10)
 }
 
 func TestExampleSockProtolen(t *testing.T) {
-	rt, prog := loadFilter(t, sockProtolen)
+	s := startSeed(t, "sock-protolen.lua")
+	wantLines(t, "before any frame", s.printed(), []string{"TCP 0 UDP 0 ICMP 0 bytes"})
+	prog, counts := s.filter()
 	sum := map[int]int{}
 	for _, f := range [][]byte{frameUDP4, udp4(9, []byte("0123456789")), frameTCP4, frameTCP4, frameICMP4, frameVXLAN} {
 		run(t, prog, f, nil)
 		sum[int(f[23])] += len(f)
 	}
-	wantMap(t, rt, "counts", map[any]string{1: fmt.Sprint(sum[1]), 6: fmt.Sprint(sum[6]), 17: fmt.Sprint(sum[17]), 2: "0"})
-	if got, want := eval(t, rt, "return report()"), fmt.Sprintf("TCP %d UDP %d ICMP %d bytes", sum[6], sum[17], sum[1]); got != want {
-		t.Errorf("report: %q, want %q", got, want)
+	wantLines(t, "after the frames", s.resume(), []string{fmt.Sprintf("TCP %d UDP %d ICMP %d bytes", sum[6], sum[17], sum[1])})
+	var v uint64
+	if err := counts.Lookup(uint32(2), &v); err != nil || v != 0 {
+		t.Errorf("map[2] = %d (%v), want 0", v, err)
 	}
 	// The values are 64-bit: a count past 2^32 stays exact.
-	eval(t, rt, "counts[6] = 0xffffff00; return 0")
+	if err := counts.Put(uint32(6), uint64(0xffffff00)); err != nil {
+		t.Fatal(err)
+	}
 	run(t, prog, frameTCP4, nil)
-	wantMap(t, rt, "counts", map[any]string{6: fmt.Sprint(0xffffff00 + len(frameTCP4))})
+	want := []string{fmt.Sprintf("TCP %d UDP %d ICMP %d bytes", 0xffffff00+len(frameTCP4), sum[17], sum[1])}
+	wantLines(t, "past 2^32", s.resume(), want)
+	s.finish(want, 3, 10)
 }
 
 func TestExampleSockParseDNS(t *testing.T) {
-	rt, prog := loadFilter(t, sockParseDNS)
+	s := startSeed(t, "sock-parse-dns.lua")
+	wantLines(t, "before any frame", s.printed(), nil)
+	prog, _ := s.filter()
 	frames := []struct {
 		name  string
 		frame []byte
@@ -207,14 +109,43 @@ func TestExampleSockParseDNS(t *testing.T) {
 			t.Errorf("%s: returned %d, want 0", f.name, got)
 		}
 	}
-	wantMap(t, rt, "counts", map[any]string{28: "3", 1: "1", 15: "1", 16: "1", 0: "0"})
-	if got, want := eval(t, rt, "return report()"), "TYPE1: 1 TYPE15: 1 TYPE16: 1 TYPE28: 3"; got != want {
-		t.Errorf("report: %q, want %q", got, want)
+	// The script prints the nonzero counters in key order.
+	want := []string{"TYPE1: 1", "TYPE15: 1", "TYPE16: 1", "TYPE28: 3"}
+	wantLines(t, "after the frames", s.resume(), want)
+	// Nothing before the first sleep, then four lines in each of the nine
+	// iterations after it.
+	s.finish(want, 4, 9*4)
+}
+
+// httpCounts parses the line sock-parse-http.lua prints, "GET 3 POST 1
+// messages" (keys in the map's order), into counts by key.
+func httpCounts(t *testing.T, lines []string) map[string]int {
+	t.Helper()
+	if len(lines) != 1 || !strings.HasSuffix(lines[0], " messages") {
+		t.Fatalf("the script printed %q, want one line ending in \" messages\"", lines)
 	}
+	f := strings.Fields(strings.TrimSuffix(lines[0], " messages"))
+	m := map[string]int{}
+	for i := 0; i+1 < len(f); i += 2 {
+		n, err := strconv.Atoi(f[i+1])
+		if err != nil {
+			t.Fatalf("line %q: %v", lines[0], err)
+		}
+		if _, dup := m[f[i]]; dup {
+			t.Errorf("line %q lists %s twice", lines[0], f[i])
+		}
+		m[f[i]] = n
+	}
+	if len(f)%2 != 0 {
+		t.Errorf("line %q does not alternate keys and counts", lines[0])
+	}
+	return m
 }
 
 func TestExampleSockParseHTTP(t *testing.T) {
-	rt, prog := loadFilter(t, sockParseHTTP)
+	s := startSeed(t, "sock-parse-http.lua")
+	wantLines(t, "before any frame", s.printed(), nil)
+	prog, _ := s.filter()
 	in := &kerneltest.RunOptions{IngressIfindex: 1}
 	frames := []struct {
 		name  string
@@ -239,21 +170,12 @@ func TestExampleSockParseHTTP(t *testing.T) {
 			t.Errorf("%s: returned %d, want 0", f.name, got)
 		}
 	}
-	// Keys are the first four bytes as a big-endian number: 'GET ' is
-	// 0x47455420.
-	wantMap(t, rt, "counts", map[any]string{
-		0x47455420: "4", // GET
-		0x504f5354: "1", // POST
-		0x50555420: "1", // PUT
-		0x48454144: "1", // HEAD
-		0x44454c45: "1", // DELE
-		0x48545450: "1", // HTTP
-		0x50415443: "nil",
-	})
-	if got, want := eval(t, rt, "return report()"), "DELE 1 GET 4 HEAD 1 HTTP 1 POST 1 PUT 1"; got != want {
-		t.Errorf("report: %q, want %q", got, want)
+	// Keys are the first four bytes with spaces trimmed ('GET ' is GET);
+	// PATCH is not counted.
+	line := s.resume()
+	want := map[string]int{"GET": 4, "POST": 1, "PUT": 1, "HEAD": 1, "DELE": 1, "HTTP": 1}
+	if got := httpCounts(t, line); !maps.Equal(got, want) {
+		t.Errorf("the script printed %q, want the counts %v", line, want)
 	}
-	if got := eval(t, rt, "local n = 0; for k in counts.pairs, counts, nil do n = n + 1 end; return n"); got != "6" {
-		t.Errorf("%s keys, want 6", got)
-	}
+	s.finish(line, 1, 9) // nothing printed before the first sleep
 }

@@ -59,6 +59,7 @@ func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind, base *value.Compi
 		return nil, err
 	}
 	prog := &Program{r: r, fn: fn, comp: comp}
+	r.progs = append(r.progs, prog)
 	if r.opts.Dump != nil {
 		for _, d := range dumps {
 			d(comp.Name)

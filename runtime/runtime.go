@@ -44,6 +44,7 @@ type Runtime struct {
 	reg     *ctype.Registry
 	files   map[string]value.Script // parsed scripts by chunk name
 	maps    map[string]*Map         // maps by the name programs use
+	progs   []*Program              // programs compiled, in order
 	closers []io.Closer
 	builtin map[*lua.LFunction]string
 	nextMap int
