@@ -37,7 +37,7 @@ type wantError struct {
 
 // A luaCase is an annotated Lua source. Annotations are comments:
 //
-//	--! map NAME TYPE KEY -> VALUE MAX   an upvalue map
+//	--! map NAME TYPE KEY -> VALUE MAX   an upvalue map (ring buffers: - -> -)
 //	--! const NAME N                     an upvalue number
 //	--! string NAME TEXT                 an upvalue string (the rest of the line)
 //	--! opaque NAME WHAT                 an upvalue kernel code cannot use
@@ -154,15 +154,18 @@ func (c *luaCase) newMap(t testing.TB, name, typ, key, val string, max int) *Map
 	if !ok {
 		t.Fatalf("%s: unknown map type %q", c.name, typ)
 	}
-	k, err := c.env.reg.Parse(key)
-	if err != nil {
+	m := &Map{Name: name, Type: mt, MaxEntries: max}
+	if mt.Bytes {
+		return m // a ring buffer: no key or value ("- -> -")
+	}
+	var err error
+	if m.Key, err = c.env.reg.Parse(key); err != nil {
 		t.Fatalf("%s: map key: %v", c.name, err)
 	}
-	v, err := c.env.reg.Parse(val)
-	if err != nil {
+	if m.Value, err = c.env.reg.Parse(val); err != nil {
 		t.Fatalf("%s: map value: %v", c.name, err)
 	}
-	return &Map{Name: name, Type: mt, Key: k, Value: v, MaxEntries: max}
+	return m
 }
 
 // build lowers the case's first function. Resolver errors fail the
