@@ -24,11 +24,11 @@ type corpusCase struct {
 	name, path, src string
 	// file is the name the source is compiled as: the case's own, or the
 	// seed script it names.
-	file            string
-	env             *testEnv
-	maps            map[string]string // name → map type
-	errLine         int
-	errMsg          string
+	file    string
+	env     *testEnv
+	maps    map[string]string // name → map type
+	errLine int
+	errMsg  string
 }
 
 var (
