@@ -16,6 +16,10 @@
 // Main fails the run when the tests leak file descriptors of BPF objects,
 // perf events or packet sockets, or leave probe events in tracefs.
 //
+// A test that watches lo, where the whole machine's local traffic passes,
+// runs in a private network namespace of its own ([NewNetns]): there lo
+// carries only what the test sends.
+//
 // # Probe event names
 //
 // Tracefs probe events (kprobe_events, uprobe_events) outlive the process
