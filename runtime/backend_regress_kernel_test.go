@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"fmt"
 	"math/rand"
 	"strings"
@@ -343,25 +342,13 @@ func TestConstantKeysKeepStackBounded(t *testing.T) {
 // while register allocation walked Go maps.
 func TestExamplesCompileDeterministically(t *testing.T) {
 	kerneltest.Require(t)
-	for name, script := range map[string]string{"sock-proto": sockProto, "sock-protolen": sockProtolen, "sock-parse-dns": sockParseDNS, "sock-parse-http": sockParseHTTP} {
+	ns := kerneltest.NewNetns(t)
+	for _, name := range seedExamples {
 		t.Run(name, func(t *testing.T) {
-			var first string
-			for i := range 20 {
-				rt := New(nil)
-				if err := rt.RunString(context.Background(), name+".lua", script, nil); err != nil {
-					rt.Close()
-					t.Fatalf("script: %s", source.Detail(err))
-				}
-				p, err := rt.Program("prog")
-				if err != nil {
-					rt.Close()
-					t.Fatal(err)
-				}
-				got := p.Dump()
-				rt.Close()
-				if i == 0 {
-					first = got
-				} else if got != first {
+			src := seedSource(t, name)
+			first := seedProgramDump(t, ns, name, src)
+			for i := 1; i < 20; i++ {
+				if got := seedProgramDump(t, ns, name, src); got != first {
 					t.Fatalf("compilation %d differs from the first:\n%s\nfirst:\n%s", i, got, first)
 				}
 			}

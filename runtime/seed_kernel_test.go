@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,14 +37,55 @@ type seedRun struct {
 // next sleep: a broken script must fail the test, not hang it.
 const seedTimeout = 30 * time.Second
 
-// startSeed runs the seed script name up to its first S.sleep.
-func startSeed(t *testing.T, name string) *seedRun {
+// seedExamples are the seed's socket examples, in the repository's
+// testdata/seed.
+var seedExamples = []string{"sock-proto.lua", "sock-protolen.lua", "sock-parse-dns.lua", "sock-parse-http.lua"}
+
+// seedSource reads the seed script name.
+func seedSource(t *testing.T, name string) []byte {
 	t.Helper()
-	kerneltest.Require(t)
 	src, err := os.ReadFile(filepath.Join("..", "testdata", "seed", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return src
+}
+
+// errStopped is what the syscall module of seedProgramDump raises.
+const errStopped = "stopped at the first sleep"
+
+// seedProgramDump runs the seed script name in ns up to its first
+// S.sleep, where the script is stopped, and returns the disassembly of
+// the program it compiled.
+func seedProgramDump(t *testing.T, ns *kerneltest.Netns, name string, src []byte) string {
+	t.Helper()
+	rt := New(&Options{Stdout: io.Discard})
+	defer rt.Close()
+	rt.L.PreloadModule("syscall", func(L *lua.LState) int {
+		mod := L.NewTable()
+		mod.RawSetString("sleep", L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError(errStopped)
+			return 0
+		}))
+		L.Push(mod)
+		return 1
+	})
+	err := ns.Do(func() error { return rt.RunString(context.Background(), name, string(src), nil) })
+	if err == nil || !strings.Contains(err.Error(), errStopped) {
+		t.Fatalf("script: %v, want it stopped at its first sleep", err)
+	}
+	progs := rt.Programs()
+	if len(progs) != 1 {
+		t.Fatalf("the script compiled %d programs, want 1", len(progs))
+	}
+	return progs[0].Dump()
+}
+
+// startSeed runs the seed script name up to its first S.sleep.
+func startSeed(t *testing.T, name string) *seedRun {
+	t.Helper()
+	kerneltest.Require(t)
+	src := seedSource(t, name)
 	s := &seedRun{t: t, slept: make(chan struct{}), wake: make(chan bool), done: make(chan error, 1)}
 	s.rt = New(&Options{Stdout: &s.out})
 	s.rt.L.PreloadModule("syscall", func(L *lua.LState) int {

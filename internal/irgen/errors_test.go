@@ -42,8 +42,9 @@ var userErrors = []errorCase{
 	{name: "merge_constants", body: "local t = 'a'\nif skb.len > 1 then t = 'b' end\nreturn #t --! error: \"'t' is a string with different values on different paths; kernel code needs it fixed at compile time\""},
 	// builtins.go
 	{name: "unknown_name", body: "return pkg.ip.ttl --! error: \"unknown name 'pkg' (did you mean 'pkt'?): kernel code sees its own locals, the script's upvalues and globals, and luabpf's builtins\""},
-	{name: "no_packet", prelude: "--! kind nopacket\n", body: "return pkt.ip.ttl --! error: \"'pkt' reads the packet, which a test cannot do\""},
-	{name: "helper_not_allowed", prelude: "--! kind nopacket\n", body: "return time() --! error: \"time is not available in test programs (the kernel does not let them call bpf_ktime_get_ns)\""},
+	{name: "no_packet", prelude: "--! kind kprobe\n", body: "return pkt.ip.ttl --! error: \"'pkt' reads the packet, which a kprobe cannot do\""},
+	{name: "helper_not_allowed", prelude: "--! kind kprobe\n", body: "local b = ffi.new('char [4]')\nreturn load_bytes(0, b) --! error: \"load_bytes is not available in kprobe programs (the kernel does not let them call bpf_skb_load_bytes)\""},
+	{name: "no_context", prelude: "--! kind tracepoint\n", body: "local f = function (args) --! error: \"a tracepoint's context is not known here, so 'args' has no value\"\nreturn args.x\nend\n"},
 	// call.go
 	{name: "method_call", body: "return skb:len() --! error: \"method calls (skb:len) are not supported in kernel functions\""},
 	{name: "slice_one_bound", body: "local d = pkt.ip.udp.data\nreturn d(1) --! error: \"a slice takes two bounds, as in d(0, 4)\""},

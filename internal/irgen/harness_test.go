@@ -46,9 +46,8 @@ type wantError struct {
 //	--! builtin NAME QUALIFIED           an upvalue holding a builtin by name
 //	--! table NAME KEY=N ...             an upvalue table of numbers
 //	--! cdef DECLARATION                 a C declaration (ffi.cdef)
-//	--! kind NAME                        compile as a test kind: "nopacket"
-//	                                     (no packet, no helpers) instead
-//	                                     of a socket filter
+//	--! kind NAME                        compile as this program kind
+//	                                     ("kprobe"), not a socket filter
 //	... --! error: "text"                this line reports an error
 //	                                     containing text
 type luaCase struct {
@@ -71,16 +70,6 @@ var (
 	kindAnn   = regexp.MustCompile(`^--! kind (\S+)$`)
 	errAnn    = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
 )
-
-// noPacketKind is a program kind that sees no packet and may call no
-// helper (its ID is in no helper's kind set), for the errors socket
-// filters cannot produce.
-var noPacketKind = &proto.Kind{
-	ID:     proto.KindID(30),
-	Name:   "test",
-	Ctx:    &proto.Ctx{Name: "struct test_ctx", Size: 8, Fields: []proto.CtxField{{Name: "x", Size: 8, Access: proto.Read}}},
-	Packet: proto.NoPacket,
-}
 
 // parseCase reads the annotations of src.
 func parseCase(t testing.TB, name, src string) *luaCase {
@@ -130,10 +119,7 @@ func parseCase(t testing.TB, name, src string) *luaCase {
 				t.Fatalf("%s:%d: cdef: %v", name, i+1, err)
 			}
 		case kindAnn.MatchString(ann):
-			if k := kindAnn.FindStringSubmatch(ann)[1]; k != "nopacket" {
-				t.Fatalf("%s:%d: unknown test kind %q", name, i+1, k)
-			}
-			c.kind = noPacketKind
+			c.kind = kindNamed(t, kindAnn.FindStringSubmatch(ann)[1])
 		case strings.HasPrefix(ann, "--! ") && !errAnn.MatchString(ann):
 			t.Fatalf("%s:%d: unknown annotation %q", name, i+1, ann)
 		}
@@ -146,6 +132,18 @@ func parseCase(t testing.TB, name, src string) *luaCase {
 		}
 	}
 	return c
+}
+
+// kindNamed returns the program kind called name.
+func kindNamed(t testing.TB, name string) *proto.Kind {
+	t.Helper()
+	for _, k := range proto.Kinds() {
+		if k.Name == name {
+			return k
+		}
+	}
+	t.Fatalf("unknown program kind %q", name)
+	return nil
 }
 
 func (c *luaCase) newMap(t testing.TB, name, typ, key, val string, max int) *Map {
