@@ -51,8 +51,8 @@ func seedSource(t *testing.T, name string) []byte {
 	return src
 }
 
-// errStopped is what the syscall module of seedProgramDump raises.
-const errStopped = "stopped at the first sleep"
+// seedStopped is what the syscall module of seedProgramDump raises.
+const seedStopped = "stopped at the first sleep"
 
 // seedProgramDump runs the seed script name in ns up to its first
 // S.sleep, where the script is stopped, and returns the disassembly of
@@ -64,14 +64,14 @@ func seedProgramDump(t *testing.T, ns *kerneltest.Netns, name string, src []byte
 	rt.L.PreloadModule("syscall", func(L *lua.LState) int {
 		mod := L.NewTable()
 		mod.RawSetString("sleep", L.NewFunction(func(L *lua.LState) int {
-			L.RaiseError(errStopped)
+			L.RaiseError(seedStopped)
 			return 0
 		}))
 		L.Push(mod)
 		return 1
 	})
 	err := ns.Do(func() error { return rt.RunString(context.Background(), name, string(src), nil) })
-	if err == nil || !strings.Contains(err.Error(), errStopped) {
+	if err == nil || !strings.Contains(err.Error(), seedStopped) {
 		t.Fatalf("script: %v, want it stopped at its first sleep", err)
 	}
 	progs := rt.Programs()

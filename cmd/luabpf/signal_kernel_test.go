@@ -180,10 +180,10 @@ func TestSignalSummary(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			kerneltest.Require(t)
-			ns := newNetns(t)
+			ns := kerneltest.NewNetns(t)
 			script := filepath.Join(t.TempDir(), "wait.lua")
 			writeScript(t, filepath.Dir(script), "wait.lua", fmt.Sprintf(summaryScript, tc.after))
-			before := ns.packetSockets(t)
+			before := packetSockets(t, ns)
 			p := startLuabpf(t, ns, script)
 			if l := p.next(t, 10*time.Second); l.text != "attached" {
 				t.Fatalf("first line %q, want %q", l.text, "attached")
@@ -211,7 +211,7 @@ func TestSignalSummary(t *testing.T) {
 				t.Errorf("exit status %d and printed after the signals:\n%s\nwant status 0 and:\n%s\nstderr:\n%s",
 					code, strings.Join(got, "\n"), want, p.stderr)
 			}
-			if n := ns.packetSockets(t); n != before {
+			if n := packetSockets(t, ns); n != before {
 				t.Errorf("%d packet sockets after exit, want %d", n, before)
 			}
 			for _, id := range progs {

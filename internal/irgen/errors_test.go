@@ -58,6 +58,9 @@ var userErrors = []errorCase{
 	{name: "submit_map_type", prelude: "--! map m hash uint32_t -> uint32_t 4\n", body: "local r = ffi.new('uint32_t')\nperf_submit(m, r) --! error: \"perf_submit cannot use a hash map\""},
 	{name: "submit_number", prelude: "--! map events perf_event_array int32_t -> uint32_t 4\n", body: "perf_submit(events, skb.len) --! error: \"perf_submit sends a stack object made with ffi.new; this is a number\""},
 	{name: "submit_element", prelude: "--! map events perf_event_array int32_t -> uint32_t 4\n", body: "local r = ffi.new('struct { uint32_t a; } [4]')\ntable.insert(events, r[skb.len % 4]) --! error: \"table.insert needs a whole object, not an element chosen at run time\""},
+	// literal.go
+	{name: "literal_reserved", body: "return __luabpf_u64(skb.len) --! error: \"__luabpf_u64 is reserved for LuaJIT's 64-bit literals such as 5ULL\""},
+	{name: "literal_malformed", body: "return __luabpf_i64('zz') --! error: \"__luabpf_i64 is reserved for LuaJIT's 64-bit literals such as 5ULL\""},
 	{name: "arity", body: "return time(1) --! error: \"time takes no arguments\""},
 	{name: "xadd_not_map", body: "xadd(skb.len, 1) --! error: \"xadd needs a map value to add to, as in xadd(map[key], 1); this is a number\""},
 	{name: "xadd_width", prelude: "--! map m hash uint32_t -> uint16_t 4\n", body: "xadd(m[1], 1) --! error: \"xadd adds to 32- or 64-bit integers; this is uint16_t\""},
@@ -177,8 +180,13 @@ func TestBuiltinsCovered(t *testing.T) {
 	for _, tc := range userErrors {
 		errs.WriteString(tc.body)
 	}
+	// The front end writes LuaJIT's 64-bit literals as calls of these.
+	spelled := map[string]string{frontend.U64Func: "ULL", frontend.I64Func: "LL"}
 	for _, b := range builtinTable {
 		call := b.name + "("
+		if s, ok := spelled[b.name]; ok {
+			call = s
+		}
 		usable := b.lower != nil
 		for _, fn := range b.helpers {
 			h := proto.HelperOf(fn)
