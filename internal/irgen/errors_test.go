@@ -3,8 +3,13 @@ package irgen
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,6 +208,7 @@ func TestBuiltinsCovered(t *testing.T) {
 
 func TestUserErrors(t *testing.T) {
 	seen := map[string]bool{}
+	var got []string // every message the cases produced
 	for _, tc := range userErrors {
 		if seen[tc.name] {
 			t.Fatalf("two cases are called %s", tc.name)
@@ -215,8 +221,91 @@ func TestUserErrors(t *testing.T) {
 			}
 			_, _, err := c.build(t)
 			checkErrors(t, c, err)
+			if err != nil {
+				got = append(got, err.Error())
+			}
 		})
 	}
+	// Every message the package can report has a case that reports it.
+	for _, format := range errorFormats(t) {
+		re := formatRegexp(format)
+		matched := false
+		for _, msg := range got {
+			matched = matched || re.MatchString(msg)
+		}
+		unreachable := false
+		for _, u := range unreachableErrors {
+			unreachable = unreachable || strings.HasPrefix(format, u)
+		}
+		switch {
+		case !matched && !unreachable:
+			t.Errorf("no case reports %q; add one to userErrors", format)
+		case matched && unreachable:
+			t.Errorf("%q is listed as unreachable, but a case reports it", format)
+		}
+	}
+}
+
+// errorFormats returns the format strings of the package's errorf and
+// fatalf calls.
+func errorFormats(t *testing.T) []string {
+	t.Helper()
+	paths, _ := filepath.Glob("*.go")
+	var out []string
+	fset := token.NewFileSet()
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "errorf" && sel.Sel.Name != "fatalf") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: %s's format is not a literal", fset.Position(call.Pos()), sel.Sel.Name)
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+			return true
+		})
+	}
+	if len(out) < 50 {
+		t.Fatalf("found only %d error formats", len(out))
+	}
+	return out
+}
+
+// formatRegexp matches what a format string prints, its verbs matching
+// anything.
+func formatRegexp(format string) *regexp.Regexp {
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) {
+			i++
+			if format[i] == '%' {
+				b.WriteString("%")
+			} else {
+				b.WriteString(".*")
+			}
+			continue
+		}
+		b.WriteString(regexp.QuoteMeta(format[i : i+1]))
+	}
+	return regexp.MustCompile(b.String())
 }
 
 // TestErrorsCapped checks that a function with more mistakes than
