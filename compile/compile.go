@@ -63,11 +63,7 @@ func Function(fn *Func, opts *FuncOptions) (*Program, error) {
 	if kind == nil {
 		kind = proto.SocketFilter
 	}
-	var ctx *proto.Ctx
-	if opts.Tracepoint != nil {
-		ctx = opts.Tracepoint.Ctx()
-	}
-	res, err := pipeline.Compile(fn.fn, &pipeline.Options{Kind: kind, Ctx: ctx, Env: opts.Env, NoOptimize: opts.NoOptimize, Dump: opts.Dump})
+	res, err := pipeline.Compile(fn.fn, &pipeline.Options{Kind: kind, Tracepoint: opts.Tracepoint, Env: opts.Env, NoOptimize: opts.NoOptimize, Dump: opts.Dump})
 	if err != nil {
 		return nil, err
 	}

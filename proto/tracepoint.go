@@ -235,22 +235,3 @@ func parseDecl(f *TracepointField, decl string) error {
 func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
-
-// Ctx returns the record as a context structure for programs: every
-// field but the common_* header (which the kernel does not let programs
-// read) is readable, integers with their width and signedness, arrays
-// by element.
-func (t *TracepointFormat) Ctx() *Ctx {
-	c := &Ctx{Name: t.Struct.String(), Size: t.Struct.Size}
-	for _, f := range t.Fields {
-		cf := CtxField{Name: f.Name, Off: f.Offset, Size: f.Size, Signed: f.Signed}
-		if f.Array && f.Len > 0 {
-			cf.Size, cf.Len = f.Size/f.Len, f.Len
-		}
-		if !f.Common && cf.Size > 0 && cf.Size <= 8 && cf.Size&(cf.Size-1) == 0 {
-			cf.Access = Read
-		}
-		c.Fields = append(c.Fields, cf)
-	}
-	return c
-}

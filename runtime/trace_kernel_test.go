@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -35,12 +37,15 @@ counts = bpf.map('array', 4, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
 `
 
 // TestTracepointCountsCalls attaches to syscalls/sys_enter_getpid and
-// counts exactly the calls the test makes.
+// counts exactly the calls the test makes, from one thread: the Go
+// runtime's other threads may call getpid too.
 func TestTracepointCountsCalls(t *testing.T) {
-	rt := runScript(t, tracePrelude+`
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	rt := runScript(t, tracePrelude+fmt.Sprintf(`
 bpf.tracepoint('syscalls/sys_enter_getpid', function (arg)
-	if `+mine+` then xadd(counts[0], 1) end
-end)`)
+	if bit.band(pid_tgid(), 0xffffffff) == %d then xadd(counts[0], 1) end
+end)`, unix.Gettid()))
 	for i := 0; i < 7; i++ {
 		unix.Getpid()
 	}
@@ -176,5 +181,80 @@ end)`)
 		return table.concat(names, ' ')`)
 	if !strings.Contains(got, "do_syscall_64") {
 		t.Errorf("stack %q lacks do_syscall_64", got)
+	}
+}
+
+// TestTracepointPointersAndNarrowFields reads a system call's string
+// argument (a pointer to user memory) into a stack buffer and compares
+// it, and its int argument as the int the format declares in its 8-byte
+// slot (AT_FDCWD is -100).
+func TestTracepointPointersAndNarrowFields(t *testing.T) {
+	marker := fmt.Sprintf("/tmp/luabpf-openat-%d", os.Getpid())
+	rt := runScript(t, tracePrelude+fmt.Sprintf(`
+bpf.tracepoint('syscalls/sys_enter_openat', function (arg)
+	if not (%s) then return end
+	local name = ffi.new('char [64]')
+	ffi.copy(name, arg.filename)
+	if name == '%s' then
+		xadd(counts[0], 1)
+		counts[1] = arg.dfd + 1000
+	end
+end)`, mine, marker))
+	for i := 0; i < 2; i++ {
+		if f, err := os.Open(marker); err == nil {
+			f.Close()
+		}
+	}
+	if got := eval(t, rt, "return tonumber(counts[0]) .. ' ' .. tonumber(counts[1])"); got != "2 900" {
+		t.Errorf("counts = %s, want 2 900 (two opens of the marker, dfd -100)", got)
+	}
+}
+
+// TestTracepointDataLoc reads a __data_loc string of a record: the file
+// name of a program the test executes.
+func TestTracepointDataLoc(t *testing.T) {
+	rt := runScript(t, tracePrelude+`
+bpf.tracepoint('sched/sched_process_exec', function (arg)
+	local name = ffi.new('char [32]')
+	ffi.copy(name, arg.filename)
+	if name == '/bin/true' then xadd(counts[0], 1) end
+end)`)
+	for i := 0; i < 3; i++ {
+		if err := exec.Command("/bin/true").Run(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := eval(t, rt, "return tonumber(counts[0])"); got < "3" {
+		t.Errorf("counted %s execs of /bin/true, want at least 3", got)
+	}
+}
+
+// TestKprobePointerChainsLoad loads a kprobe program that follows
+// pointers through kernel memory: the verifier accepts it (attaching
+// then fails on this kernel, which has no kprobes).
+func TestKprobePointerChainsLoad(t *testing.T) {
+	kerneltest.Require(t)
+	rt := New(nil)
+	defer rt.Close()
+	script := tracePrelude + `
+ffi.cdef('struct inner { uint32_t a; uint64_t b; }; struct outer { uint64_t x; struct inner *inner; char name[8]; };')
+bpf.kprobe('p:do_sys_openat2', function (ptregs)
+	local o = ffi.cast('struct outer *', ptregs.parm2)
+	counts[0] = o.inner.b + o.x
+	local buf = ffi.new('char [8]')
+	ffi.copy(buf, o.name)
+	if buf == 'abc' then xadd(counts[1], 1) end
+	local s = ffi.cast('char *', ptregs.parm1)
+	counts[2] = s[3]
+end)`
+	err := rt.RunString(context.Background(), "kprobe.lua", script, nil)
+	if kprobesAvailable() {
+		if err != nil {
+			t.Fatalf("kprobe: %s", source.Detail(err))
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), "kprobes are unavailable in this kernel") {
+		t.Fatalf("got %v, want the program to load and attaching to fail", source.Detail(err))
 	}
 }

@@ -63,7 +63,7 @@ func (u *uprobeTarget) step(t *testing.T) {
 	if _, err := io.WriteString(u.in, "go\n"); err != nil {
 		t.Fatal(err)
 	}
-	if l, err := u.out.ReadString('\n'); err != nil || l != "42 126\n" {
+	if l, err := u.out.ReadString('\n'); err != nil || l != "42 126 6\n" {
 		t.Fatalf("target said %q, %v", l, err)
 	}
 }
@@ -107,5 +107,31 @@ func TestUprobeErrors(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "probe.lua:2:") || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want probe.lua:2: ... %q", tc.target, err, tc.want)
 		}
+	}
+}
+
+// TestUprobeStringArgument copies the string greet(name) is called with
+// out of the process's memory, compares it and sends it to userspace.
+func TestUprobeStringArgument(t *testing.T) {
+	u := startUprobeTarget(t)
+	rt := runScript(t, tracePrelude+fmt.Sprintf(`
+events = bpf.map('perf_event_array')
+reader = events:reader(nil, nil, 'struct { char name[16]; }')
+bpf.uprobe('%s:greet', function (ptregs)
+	local e = ffi.new('struct { char name[16]; }')
+	ffi.copy(e.name, ffi.cast('char *', ptregs.parm1))
+	if e.name == 'luabpf' then xadd(counts[0], 1) end
+	perf_submit(events, e)
+end)
+`, u.bin))
+	u.step(t)
+	u.step(t)
+	got := eval(t, rt, `
+		local out = {}
+		assert(reader:block(1))
+		for _, e in reader:read() do out[#out+1] = require('ffi').string(e.name) end
+		return tonumber(counts[0]) .. ' ' .. table.concat(out, ',')`)
+	if got != "2 luabpf,luabpf" {
+		t.Errorf("got %q, want 2 matches and the name twice", got)
 	}
 }

@@ -8,9 +8,9 @@ import (
 // withBitfield returns memory operand o (at the start of the struct or
 // union st) narrowed to its bitfield member f.
 func withBitfield(o operand, st *ctype.Type, f ctype.Field) operand {
-	o.ct = f.Type
-	o.bf = f
-	o.bfIn = st.Size
+	o.m.ct = f.Type
+	o.m.bf = f
+	o.m.bfIn = st.Size
 	return o
 }
 
@@ -47,8 +47,8 @@ func bitfieldType(f ctype.Field) ir.Type {
 }
 
 func (g *builder) loadBitfield(o operand) *ir.Value {
-	f := o.bf
-	unit, shift, n := bitSpan(f, o.bfIn)
+	f := o.m.bf
+	unit, shift, n := bitSpan(f, o.m.bfIn)
 	var x *ir.Value
 	if n <= 8 {
 		x = g.loadN(o, unit, n, false)
@@ -83,11 +83,11 @@ func (g *builder) loadBitfield(o operand) *ir.Value {
 // storeBitfield assigns x to bitfield member o: the bytes holding it
 // are read, the field's bits replaced, and written back.
 func (g *builder) storeBitfield(o operand, x *ir.Value) {
-	f := o.bf
+	f := o.m.bf
 	if isBool(f.Type) {
 		x = g.boolOf(x)
 	}
-	unit, shift, n := bitSpan(f, o.bfIn)
+	unit, shift, n := bitSpan(f, o.m.bfIn)
 	if n <= 8 {
 		g.replaceBits(o, unit, n, fieldMask(f.BitSize)<<shift, func() *ir.Value { return g.shift(ir.OpLsh, x, shift) })
 		return

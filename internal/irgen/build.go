@@ -16,10 +16,10 @@ type Options struct {
 	// decides what the context parameter is, how the packet is read and
 	// which helpers may be called.
 	Kind *proto.Kind
-	// Ctx is the context when the kind has none of its own (a
-	// tracepoint's record).
-	Ctx *proto.Ctx
-	Env Env
+	// Tracepoint is the format of the tracepoint a tracepoint program
+	// is for: its record is the program's context.
+	Tracepoint *proto.TracepointFormat
+	Env        Env
 	// Debug keeps internal compiler panics as panics instead of turning
 	// them into errors, for tests.
 	Debug bool
@@ -107,23 +107,23 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 func (g *builder) params() {
 	ps := g.fn.Params
 	g.ctx = g.b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), g.line)
-	ctx := g.kind.Ctx
-	if ctx == nil {
-		ctx = g.opts.Ctx
-	}
 	if len(ps) > 1 {
 		g.report(source.Errorf(g.src, ps[1].Line, "a kernel function takes one parameter, the program context; '%s' has no value", ps[1].Name))
 		for _, p := range ps[1:] {
 			g.write(p, poisonOp())
 		}
 	}
-	if len(ps) > 0 {
-		if ctx == nil {
-			g.report(source.Errorf(g.src, ps[0].Line, "a %s's context is not known here, so '%s' has no value", g.kind.Name, ps[0].Name))
-			g.write(ps[0], poisonOp())
-			return
-		}
-		g.write(ps[0], operand{kind: opCtx, v: g.ctx, ctx: ctx, what: ps[0].Name})
+	if len(ps) == 0 {
+		return
+	}
+	switch {
+	case g.kind.Ctx != nil:
+		g.write(ps[0], operand{kind: opCtx, cx: ctxRef{ctx: g.kind.Ctx}, what: ps[0].Name})
+	case g.opts.Tracepoint != nil:
+		g.write(ps[0], recordOp(g.opts.Tracepoint, ps[0].Name))
+	default:
+		g.report(source.Errorf(g.src, ps[0].Line, "a %s's context is not known here, so '%s' has no value", g.kind.Name, ps[0].Name))
+		g.write(ps[0], poisonOp())
 	}
 }
 
@@ -264,27 +264,16 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 	case first.kind == opPkt:
 		args := make([]*ir.Value, len(ops))
 		for i, o := range ops {
-			if o.kind != opPkt || o.hdr != first.hdr {
+			if o.kind != opPkt || o.pkt.hdr != first.pkt.hdr {
 				g.errorf("'%s' is %s on one path and %s on another; give it one meaning before the paths join", l.Name, describePkt(first), describeAny(o))
 			}
 			args[i] = g.pktOffsetIn(o, b.Preds[i])
 		}
-		return operand{kind: opPkt, v: g.phi(b, ir.I64, args), hdr: first.hdr, what: first.what}
-	case first.kind == opMapVal:
-		args := make([]*ir.Value, len(ops))
-		maybe := false
-		for i, o := range ops {
-			if o.kind != opMapVal || o.off != first.off || !o.ct.Equal(first.ct) || o.index != first.index || o.bf != first.bf {
-				g.errorf("'%s' is %s on one path and %s on another", l.Name, first.kindName(), o.kindName())
-			}
-			args[i] = o.v
-			maybe = maybe || o.v.Type.MaybeNull
+		return pktOp(pktRef{v: g.phi(b, ir.I64, args), hdr: first.pkt.hdr}, first.what)
+	case first.kind == opMem:
+		if pm, ok := first.m.mem.(pointerMem); ok {
+			return g.mergePointers(l, b, ops, pm)
 		}
-		t := ir.Ptr(ir.SpaceMap)
-		t.MaybeNull = maybe
-		o := first
-		o.v = g.phi(b, t, args)
-		return o
 	}
 	for _, o := range ops {
 		if o.kind != first.kind {
@@ -313,7 +302,7 @@ func kindWord(o operand) string {
 	return o.kindName()
 }
 
-func describePkt(o operand) string { return "a pointer into the packet at " + o.hdr.Name }
+func describePkt(o operand) string { return "a pointer into the packet at " + o.pkt.hdr.Name }
 
 func describeAny(o operand) string {
 	if o.kind == opPkt {
@@ -359,3 +348,32 @@ func (g *builder) pktOffsetIn(o operand, b *ir.Block) *ir.Value {
 
 // String describes the builder's position, for debugging.
 func (g *builder) String() string { return fmt.Sprintf("%s:%d", g.src.Name, g.line) }
+
+// pointerMem is memory reached through a pointer value (a map value,
+// kernel or user memory): references into it that differ only in the
+// pointer merge into one with a phi of the pointers.
+type pointerMem interface {
+	memory
+	pointer() *ir.Value
+	withPointer(p *ir.Value) memory
+}
+
+// mergePointers joins the references into pointer memory local l holds
+// at the ends of b's predecessors.
+func (g *builder) mergePointers(l *frontend.Local, b *ir.Block, ops []operand, first pointerMem) operand {
+	args := make([]*ir.Value, len(ops))
+	t := first.pointer().Type
+	for i, o := range ops {
+		pm, ok := o.m.mem.(pointerMem)
+		rest, base := o.m, ops[0].m
+		rest.mem, base.mem = nil, nil
+		if o.kind != opMem || !ok || !sameKind(pm, first) || !rest.same(base) {
+			g.errorf("'%s' is %s on one path and %s on another", l.Name, ops[0].kindName(), o.kindName())
+		}
+		args[i] = pm.pointer()
+		t.MaybeNull = t.MaybeNull || args[i].Type.MaybeNull
+	}
+	o := ops[0]
+	o.m.mem = first.withPointer(g.phi(b, t, args))
+	return o
+}

@@ -145,7 +145,7 @@ func (g *builder) free(name string) operand {
 	switch name {
 	case "pkt", "eth":
 		g.needPackets(name)
-		return operand{kind: opPkt, hdr: proto.Eth, what: name}
+		return pktOp(pktRef{hdr: proto.Eth}, name)
 	}
 	if v, ok := builtinNames[name]; ok {
 		return constOp(v)

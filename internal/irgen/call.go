@@ -139,18 +139,19 @@ func (g *builder) bnot(args []operand, name string) operand {
 // xadd(map[k].field, n). A missing key is left alone.
 func (g *builder) xadd(args []operand, _ string) operand {
 	dst := args[0]
-	if dst.kind != opMapVal {
+	if !dst.in(mapValueMem{}) {
 		g.errorf("xadd needs a map value to add to, as in xadd(map[key], 1); this is %s", dst.kindName())
 	}
-	if dst.bf.BitSize > 0 || !dst.ct.IsInteger() || (dst.ct.Size != 4 && dst.ct.Size != 8) {
-		g.errorf("xadd adds to 32- or 64-bit integers; this is %s", dst.ct.String())
+	ct := dst.m.ct
+	if dst.m.bf.BitSize > 0 || !ct.IsInteger() || (ct.Size != 4 && ct.Size != 8) {
+		g.errorf("xadd adds to 32- or 64-bit integers; this is %s", ct.String())
 	}
-	if memAlign(dst, 0) < dst.ct.Size {
-		g.errorf("xadd cannot add to a misaligned member (of a packed struct): atomic adds need a %d-byte aligned address; unpack the struct or align the member", dst.ct.Size)
+	if memAlign(dst, 0) < ct.Size {
+		g.errorf("xadd cannot add to a misaligned member (of a packed struct): atomic adds need a %d-byte aligned address; unpack the struct or align the member", ct.Size)
 	}
 	x := g.toInt(args[1], "the amount xadd adds")
 	g.at(dst, func(pl place) *ir.Value {
-		g.access(ir.OpAtomicAdd, ir.Int(dst.ct.Size, false), pl, 0, x)
+		g.access(ir.OpAtomicAdd, ir.Int(ct.Size, false), pl, 0, x)
 		return nil
 	}, nil)
 	return constOp(Nil{})
@@ -201,13 +202,12 @@ func (g *builder) byteSwap(args []operand, name string) operand {
 // typeWidth is the size in bytes of the C type numeric operand o was read
 // or cast as; 0 for literals, upvalues and results of arithmetic.
 func typeWidth(o operand) int {
-	switch o.kind {
-	case opStack, opMapVal:
-		if o.bf.BitSize > 0 {
-			return o.bf.Type.Size
+	if o.kind == opMem {
+		if o.m.bf.BitSize > 0 {
+			return o.m.bf.Type.Size
 		}
 		if o.isNumeric() {
-			return o.ct.Size
+			return o.m.ct.Size
 		}
 	}
 	return o.width
@@ -287,8 +287,8 @@ func (g *builder) ctypeOf(o operand, what string) *ctype.Type {
 			}
 			return t
 		}
-	case opStack, opMapVal:
-		return o.ct
+	case opMem:
+		return o.m.ct
 	}
 	g.errorf("%s needs a C type (a string like 'uint32_t' or ffi.typeof(...)); this is %s", what, o.kindName())
 	return nil

@@ -1,7 +1,6 @@
 package irgen
 
 import (
-	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 )
 
@@ -130,15 +129,22 @@ func (g *builder) compareNil(op string, a operand) operand {
 		g.errorf("cannot order nil")
 	}
 	switch a.kind {
-	case opMapVal:
+	case opMem:
+		if a.m.ptr {
+			break // the address, compared with 0
+		}
 		if !a.isMember() {
+			pl, nullable := a.m.mem.address(g)
+			if !nullable {
+				return constOp(Bool(op == "~="))
+			}
 			irop := ir.OpEq
 			if op == "~=" {
 				irop = ir.OpNe
 			}
-			return intOp(g.value(irop, ir.Bool, a.v, g.konst(0)))
+			return intOp(g.value(irop, ir.Bool, pl.p, g.konst(0)))
 		}
-	case opPkt, opStack, opCtx:
+	case opPkt, opCtx:
 		return constOp(Bool(op == "~="))
 	}
 	return g.compareInts(op, g.toInt(a, "the value compared with nil"), g.konst(0))
@@ -171,10 +177,10 @@ func (g *builder) compareString(op string, a operand, s string) operand {
 			g.errorf("comparing a %d-byte value with the %d-byte string %q; they can never be equal", a.width, len(s), s)
 		}
 		return g.compareInts(op, a.v, g.konst(pack(s, a.str)))
-	case opPkt, opStack:
+	case opPkt:
 		return g.memCompareValue(eq, a, s)
-	case opMapVal:
-		if a.ct.Kind == ctype.Array {
+	case opMem:
+		if !a.isNumeric() {
 			return g.memCompareValue(eq, a, s)
 		}
 		return g.compareString(op, g.numOp(a, "the value"), s)

@@ -78,17 +78,19 @@ func (g *builder) truth(o operand) operand {
 			return o
 		}
 		return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
-	case opMapVal:
-		// A member is its value; the lookup itself (or an aggregate in
-		// it) is true when the entry exists.
+	case opMem:
+		// A member is its value, a pointer its address; an object is
+		// true when it exists: the lookup itself (or an aggregate in it)
+		// when the entry does.
+		if o.m.ptr {
+			return g.truth(intOp(g.ptrValue(o)))
+		}
 		if o.isMember() {
 			return g.truth(intOp(g.loadScalar(o)))
 		}
-		if !o.v.Type.MaybeNull {
-			return constOp(Bool(true))
+		if pl, nullable := o.m.mem.address(g); nullable {
+			return intOp(g.value(ir.OpNe, ir.Bool, pl.p, g.konst(0)))
 		}
-		return intOp(g.value(ir.OpNe, ir.Bool, o.v, g.konst(0)))
-	case opStack:
 		if o.isNumeric() {
 			return g.truth(intOp(g.loadScalar(o)))
 		}

@@ -51,6 +51,11 @@ var userErrors = []errorCase{
 	{name: "no_packet", prelude: "--! kind kprobe\n", body: "return pkt.ip.ttl --! error: \"'pkt' reads the packet, which a kprobe cannot do\""},
 	{name: "helper_not_allowed", prelude: "--! kind kprobe\n", body: "local b = ffi.new('char [4]')\nreturn load_bytes(0, b) --! error: \"load_bytes is not available in kprobe programs (the kernel does not let them call bpf_skb_load_bytes)\""},
 	{name: "no_context", prelude: "--! kind tracepoint\n", body: "local f = function (args) --! error: \"a tracepoint's context is not known here, so 'args' has no value\"\nreturn args.x\nend\n"},
+	// mem*.go, index.go
+	{name: "pointer_no_size", prelude: "--! kind kprobe\n", body: "local f = function (ptregs)\nlocal p = ffi.cast('void *', ptregs.parm1)\nreturn p[1] --! error: \"'p[...]' points to void, which has no size to index by\"\nend\n"},
+	{name: "write_kernel_memory", prelude: "--! kind kprobe\n", body: "local f = function (ptregs)\nlocal p = ffi.cast('uint32_t *', ptregs.parm1)\np[0] = 1 --! error: \"p[...] is kernel memory, which kernel code can read but not write\"\nend\n"},
+	{name: "record_common", prelude: "--! tracepoint syscalls/sys_enter_getpid\n", body: "local f = function (arg)\nreturn arg.common_pid --! error: \"a tracepoint cannot read arg.common_pid: the kernel keeps the common_ fields of a record from programs\"\nend\n"},
+	{name: "record_unknown", prelude: "--! tracepoint sched/sched_switch\n", body: "local f = function (arg)\nreturn arg.prev_pidd --! error: \"sched/sched_switch has no field 'prev_pidd' (did you mean 'prev_pid'?)\"\nend\n"},
 	// call.go
 	{name: "method_call", body: "return skb:len() --! error: \"method calls (skb:len) are not supported in kernel functions\""},
 	{name: "slice_one_bound", body: "local d = pkt.ip.udp.data\nreturn d(1) --! error: \"a slice takes two bounds, as in d(0, 4)\""},
@@ -101,7 +106,7 @@ var userErrors = []errorCase{
 	{name: "init_array", body: "local b = ffi.new('uint8_t [2]', 1, 2, 3) --! error: \"too many initial values for uint8_t [2]\""},
 	{name: "init_struct", body: "local b = ffi.new('struct { int a; }', 1, 2) --! error: \"too many initial values for struct\""},
 	{name: "init_union", body: "local b = ffi.new('union { int a; }', 1) --! error: \"cannot initialise union\""},
-	{name: "cast_pointer", body: "return ffi.cast('char *', 1) --! error: \"ffi.cast to char * is not supported in this kind of program; cast numbers to integer types\""},
+	{name: "cast_pointer", body: "return ffi.cast('char *', 1) --! error: \"ffi.cast to char * is not supported in socket filter programs; cast numbers to integer types\""},
 	{name: "copy_dst", body: "ffi.copy(skb.len, 'a') --! error: \"ffi.copy copies into stack or map memory; the destination is a number\""},
 	{name: "copy_len", body: "local b = ffi.new('char [4]')\nffi.copy(b, 'a', 100) --! error: \"ffi.copy's length must be a constant from 0 to 4\""},
 	{name: "copy_fit", body: "ffi.copy(ffi.new('char [2]'), 'abc') --! error: \"the string (4 bytes with its NUL) does not fit in the destination (2 bytes)\""},
@@ -165,8 +170,9 @@ var userErrors = []errorCase{
 // unreachableErrors are irgen messages no Lua source reaches: they stay
 // as checks against compiler bugs.
 var unreachableErrors = []string{
-	"unknown comparison", // the parser produces only Lua's six relational operators
-	"unknown operator",   // and only + - * / % ^
+	"%s is read-only to kernel code",                       // stores are refused before they reach a read-only memory
+	"unknown comparison",                                   // the parser produces only Lua's six relational operators
+	"unknown operator",                                     // and only + - * / % ^
 	"this statement is not supported in kernel functions",  // the resolver rejects it first
 	"this expression is not supported in kernel functions", // likewise (closures, varargs, tables)
 	"cannot assign to this expression",                     // Lua assigns only to names and fields

@@ -36,13 +36,14 @@ func (g *builder) mapPtr(m *Map) *ir.Value {
 func (g *builder) perfSubmit(args []operand, name string) operand {
 	m := g.mapArgOf(args[0], name, proto.PerfOutput, proto.RingOutput)
 	rec := args[1]
-	if rec.kind != opStack {
+	if !rec.in(stackMem{}) {
 		g.errorf("%s sends a stack object made with ffi.new; this is %s", name, rec.kindName())
 	}
-	if rec.index != nil {
+	if rec.m.index != nil {
 		g.errorf("%s needs a whole object, not an element chosen at run time", name)
 	}
-	data, size := g.slotAddr(rec.slot, rec.off), g.konst(int64(rec.ct.Size))
+	pl, _ := rec.m.mem.address(g)
+	data, size := g.ptr(pl, rec.m.off), g.konst(int64(rec.m.ct.Size))
 	if m.Type.Kernel == proto.RingOutput {
 		return intOp(g.callHelper(asm.FnRingbufOutput, name, g.mapPtr(m), data, size, g.konst(0)))
 	}

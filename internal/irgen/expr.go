@@ -169,7 +169,10 @@ func (g *builder) toInt(o operand, what string) *ir.Value {
 		if s, ok := o.c.(String); ok && len(s) == 1 {
 			return g.konst(int64(s[0]))
 		}
-	case opStack, opMapVal:
+	case opMem:
+		if o.m.ptr {
+			return g.ptrValue(o)
+		}
 		if o.isNumeric() {
 			return g.loadScalar(o)
 		}
@@ -327,9 +330,9 @@ func (g *builder) length(o operand) operand {
 		case *Map:
 			return constOp(Int(c.MaxEntries))
 		}
-	case opStack, opMapVal:
-		if o.ct.Kind == ctype.Array && o.ct.Len >= 0 {
-			return constOp(Int(o.ct.Len))
+	case opMem:
+		if o.m.ct.Kind == ctype.Array && o.m.ct.Len >= 0 {
+			return constOp(Int(o.m.ct.Len))
 		}
 	}
 	g.errorf("'#' needs a string, a map or an array; this is %s", o.kindName())

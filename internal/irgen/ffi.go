@@ -32,7 +32,7 @@ func (g *builder) ffiNew(args []operand, _ string) operand {
 	// aligned stores: the verifier rejects misaligned stack access.
 	slot := g.f.NewSlot(ct.String(), ct.Size, 8, g.line)
 	g.zero(slot)
-	obj := operand{kind: opStack, slot: slot, ct: ct, what: "ffi.new(...)"}
+	obj := stackOp(slot, ct, "ffi.new(...)")
 	g.initialize(obj, inits)
 	return obj
 }
@@ -44,7 +44,7 @@ func (g *builder) initialize(obj operand, inits []operand) {
 	if len(inits) == 0 {
 		return
 	}
-	ct := obj.ct
+	ct := obj.m.ct
 	switch {
 	case ct.IsInteger() || ct.Kind == ctype.Pointer:
 		if len(inits) > 1 {
@@ -72,8 +72,8 @@ func (g *builder) initialize(obj operand, inits []operand) {
 			if f.BitSize > 0 {
 				m = withBitfield(obj, ct, f)
 			} else {
-				m.off += int64(f.Offset)
-				m.ct = f.Type
+				m.m.off += int64(f.Offset)
+				m.m.ct = f.Type
 			}
 			g.assignMem(m, in, f.Name)
 		}
@@ -88,8 +88,14 @@ func (g *builder) initialize(obj operand, inits []operand) {
 func (g *builder) ffiCast(args []operand, _ string) operand {
 	ct := g.ctypeOf(args[0], "ffi.cast")
 	x := args[1]
+	if ct.Kind == ctype.Pointer && g.canProbe() {
+		// A pointer into kernel or user memory (which the kind's
+		// context points to), from a number or another pointer.
+		p := g.toInt(x, "the address cast")
+		return pointerTo(p, ct.Elem, g.castUser(x), "ffi.cast(...)")
+	}
 	if !ct.IsInteger() {
-		g.errorf("ffi.cast to %s is not supported in this kind of program; cast numbers to integer types", ct)
+		g.errorf("ffi.cast to %s is not supported in %s programs; cast numbers to integer types", ct, g.kind.Name)
 	}
 	t := scalarType(ct)
 	if c, ok := x.constInt(); ok && x.kind == opConst {
@@ -134,10 +140,10 @@ func (g *builder) ffiSizeof(args []operand, _ string) operand {
 // or from the packet (with the skb_load_bytes helper).
 func (g *builder) ffiCopy(args []operand, _ string) operand {
 	dst, src := args[0], args[1]
-	if dst.kind != opStack && dst.kind != opMapVal {
+	if dst.kind != opMem || !dst.m.has(memWritable) {
 		g.errorf("ffi.copy copies into stack or map memory; the destination is %s", dst.kindName())
 	}
-	n := dst.ct.Size
+	n := dst.m.ct.Size
 	if len(args) == 3 {
 		c, ok := args[2].constInt()
 		if !ok || args[2].kind != opConst || c < 0 || int(c) > n {
@@ -161,11 +167,28 @@ func (g *builder) ffiCopy(args []operand, _ string) operand {
 		}
 		g.storeBytes(dst, b[:min(n, len(b))], n, "the destination")
 		return constOp(Nil{})
-	case src.kind == opStack || src.kind == opMapVal:
-		g.copyMem(dst, src, min(n, src.ct.Size))
+	case src.kind == opMem && src.m.has(memDirect) && !src.m.ptr:
+		g.copyMem(dst, src, min(n, src.m.ct.Size))
 		return constOp(Nil{})
+	case src.kind == opMem:
+		// Kernel or user memory: copied by the memory's helper, a C
+		// string up to its NUL when no length is given and the source
+		// is chars (ffi.copy(dst, str) copies a string, as in LuaJIT).
+		c, ok := src.m.mem.(copier)
+		if !ok {
+			break
+		}
+		str := len(args) < 3 && isChar(src.m.ct)
+		if n == 0 {
+			return constOp(Nil{})
+		}
+		return intOp(g.at(dst, func(d place) *ir.Value {
+			return g.at(src, func(s place) *ir.Value {
+				return c.copyFrom(g, g.ptr(d, 0), n, s, str)
+			}, func() *ir.Value { return g.konst(errFault) })
+		}, func() *ir.Value { return g.konst(errFault) }))
 	case src.kind == opPkt:
-		if dst.kind != opStack {
+		if !dst.in(stackMem{}) {
 			g.errorf("packet bytes can only be copied to stack memory")
 		}
 		if n == 0 {
@@ -202,7 +225,7 @@ func (g *builder) skbLoadBytes(off *ir.Value, dst operand, n int) *ir.Value {
 func (g *builder) ffiFill(args []operand, _ string) operand {
 	dst := args[0]
 	n, ok := args[1].constInt()
-	if dst.kind != opStack || !ok || args[1].kind != opConst || n < 0 || int(n) > dst.ct.Size {
+	if !dst.in(stackMem{}) || !ok || args[1].kind != opConst || n < 0 || int(n) > dst.m.ct.Size {
 		g.errorf("ffi.fill needs a stack object and a constant length that fits it")
 	}
 	c := int64(0)
@@ -224,20 +247,20 @@ func (g *builder) ffiFill(args []operand, _ string) operand {
 // stack buffer, returning the helper's result (0 on success).
 func (g *builder) loadBytes(args []operand, _ string) operand {
 	buf := args[1]
-	if buf.kind != opStack {
+	if !buf.in(stackMem{}) {
 		g.errorf("load_bytes copies into a stack buffer made with ffi.new; this is %s", buf.kindName())
 	}
-	return intOp(g.skbLoadBytes(g.toInt(args[0], "the packet offset"), buf, buf.ct.Size))
+	return intOp(g.skbLoadBytes(g.toInt(args[0], "the packet offset"), buf, buf.m.ct.Size))
 }
 
 // comm implements comm(buf): bpf_get_current_comm into a char buffer.
 func (g *builder) comm(args []operand, _ string) operand {
 	buf := args[0]
-	if buf.kind != opStack {
+	if !buf.in(stackMem{}) {
 		g.errorf("comm writes into a stack buffer made with ffi.new('char [16]'); this is %s", buf.kindName())
 	}
 	return intOp(g.intoBuffer(buf, asm.FnGetCurrentComm, "comm", func(p *ir.Value) []*ir.Value {
-		return []*ir.Value{p, g.konst(int64(buf.ct.Size))}
+		return []*ir.Value{p, g.konst(int64(buf.m.ct.Size))}
 	}))
 }
 
@@ -251,15 +274,16 @@ func (g *builder) print(args []operand, _ string) operand {
 	b := append([]byte(s), 0)
 	ct := &ctype.Type{Kind: ctype.Array, Size: len(b), Align: 1, Len: len(b)}
 	slot := g.f.NewSlot("fmt", len(b), 8, g.line)
-	buf := operand{kind: opStack, slot: slot, ct: ct}
+	buf := stackOp(slot, ct, "the format")
 	g.storeBytes(buf, b, len(b), "the format")
 	call := []*ir.Value{g.slotAddr(slot, 0), g.konst(int64(len(b)))}
 	for _, a := range args[1:] {
-		if a.kind == opStack && a.ct.Kind == ctype.Array {
-			if a.index != nil {
+		if a.in(stackMem{}) && a.m.ct.Kind == ctype.Array {
+			if a.m.index != nil {
 				g.errorf("print cannot take an array element chosen at run time; copy it into a buffer with ffi.copy first")
 			}
-			call = append(call, g.slotAddr(a.slot, a.off))
+			pl, _ := a.m.mem.address(g)
+			call = append(call, g.ptr(pl, a.m.off))
 			continue
 		}
 		call = append(call, g.toInt(a, "a print argument"))
@@ -290,4 +314,30 @@ func truncate(c int64, size int, signed bool) int64 {
 		return c << sh >> sh
 	}
 	return int64(uint64(c) << sh >> sh)
+}
+
+// copier is memory the program copies from with a helper (kernel and
+// user memory): copyFrom copies n bytes from src to the pointer dst,
+// with strcpy's meaning when str is set, and returns the helper's result.
+type copier interface {
+	copyFrom(g *builder, dst *ir.Value, n int, src place, str bool) *ir.Value
+}
+
+// isChar reports whether t is a char type (or an array of chars), whose
+// memory ffi.copy copies as a string.
+func isChar(t *ctype.Type) bool {
+	if t.Kind == ctype.Array {
+		t = t.Elem
+	}
+	return t.Kind == ctype.Int && t.Size == 1
+}
+
+// castUser says whether ffi.cast of x makes a user-memory pointer: a
+// pointer keeps its memory, a number from the context points where the
+// kind's context pointers do.
+func (g *builder) castUser(x operand) bool {
+	if x.kind == opMem && x.m.ptr {
+		return g.pointersToUser(x.m.mem)
+	}
+	return g.kind.UserPointers
 }

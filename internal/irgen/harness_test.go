@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,6 +55,7 @@ type luaCase struct {
 	name, src string
 	env       *testEnv
 	kind      *proto.Kind
+	tp        *proto.TracepointFormat
 	errs      []wantError
 }
 
@@ -68,6 +70,7 @@ var (
 	tableAnn  = regexp.MustCompile(`^--! table (\S+)((?: \S+=-?\d+)*)$`)
 	cdefAnn   = regexp.MustCompile(`^--! cdef (.+)$`)
 	kindAnn   = regexp.MustCompile(`^--! kind (\S+)$`)
+	tpAnn     = regexp.MustCompile(`^--! tracepoint (\S+)/(\S+)$`)
 	errAnn    = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
 )
 
@@ -120,6 +123,9 @@ func parseCase(t testing.TB, name, src string) *luaCase {
 			}
 		case kindAnn.MatchString(ann):
 			c.kind = kindNamed(t, kindAnn.FindStringSubmatch(ann)[1])
+		case tpAnn.MatchString(ann):
+			m := tpAnn.FindStringSubmatch(ann)
+			c.kind, c.tp = proto.Tracepoint, readTracepoint(t, m[1], m[2])
 		case strings.HasPrefix(ann, "--! ") && !errAnn.MatchString(ann):
 			t.Fatalf("%s:%d: unknown annotation %q", name, i+1, ann)
 		}
@@ -182,7 +188,7 @@ func (c *luaCase) build(t testing.TB) (*ir.Func, []*Map, error) {
 	if err != nil {
 		t.Fatalf("resolve: %v", err)
 	}
-	return Build(fn, &Options{Kind: c.kind, Env: c.env, Debug: true})
+	return Build(fn, &Options{Kind: c.kind, Tracepoint: c.tp, Env: c.env, Debug: true})
 }
 
 // compareGolden compares got with the file at path, or writes it there
@@ -218,4 +224,19 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// readTracepoint reads the format of tracepoint category/name from the
+// real format files proto's tests keep.
+func readTracepoint(t testing.TB, category, name string) *proto.TracepointFormat {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "proto", "testdata", "tracepoint", category+"__"+name+".format"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := proto.ParseFormat(category+"/"+name, data, ctype.AMD64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
 }

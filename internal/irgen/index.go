@@ -19,7 +19,7 @@ func (g *builder) index(obj, key operand, name string) operand {
 		return g.indexCtx(obj, key, name)
 	case opPkt:
 		return g.indexPkt(obj, key, name)
-	case opStack, opMapVal:
+	case opMem:
 		return g.indexMem(obj, key, name)
 	}
 	g.errorf("cannot index %s (%s)", obj.kindName(), name)
@@ -67,9 +67,9 @@ func fieldName(key operand) string {
 }
 
 func (g *builder) indexCtx(obj, key operand, name string) operand {
-	if obj.ctxField != nil {
+	if obj.cx.field != nil {
 		// An array field: skb.cb[i].
-		f := obj.ctxField
+		f := obj.cx.field
 		i, ok := key.constInt()
 		if !ok || key.kind != opConst {
 			g.errorf("'%s' must be indexed with a constant: the kernel only allows fixed offsets into the context", name)
@@ -80,20 +80,21 @@ func (g *builder) indexCtx(obj, key operand, name string) operand {
 		return g.ctxLoad(f, f.Off+int(i)*f.Size)
 	}
 	fname := fieldName(key)
-	f, ok := obj.ctx.Field(fname)
+	ctx := obj.cx.ctx
+	f, ok := ctx.Field(fname)
 	if !ok {
-		g.errorf("%s has no field '%s'%s", obj.ctx.Name, fname, suggest(fname, obj.ctx.Names()))
+		g.errorf("%s has no field '%s'%s", ctx.Name, fname, suggest(fname, ctx.Names()))
 	}
 	if f.Packet && g.kind.Packet == proto.SkbLoads {
 		// Socket filters may not dereference skb->data; their packet
 		// positions are offsets read with LD_ABS/LD_IND, and data_end is
 		// the packet length.
 		if f.Name == "data" {
-			return operand{kind: opPkt, hdr: bytesHeader, what: name}
+			return pktOp(pktRef{hdr: bytesHeader}, name)
 		}
 		if f.Name == "data_end" {
-			ln, _ := obj.ctx.Field("len")
-			return operand{kind: opPkt, v: g.ctxLoad(&ln, ln.Off).v, hdr: bytesHeader, what: name}
+			ln, _ := ctx.Field("len")
+			return pktOp(pktRef{v: g.ctxLoad(&ln, ln.Off).v, hdr: bytesHeader}, name)
 		}
 	}
 	if f.Access&proto.Read == 0 {
@@ -101,7 +102,7 @@ func (g *builder) indexCtx(obj, key operand, name string) operand {
 	}
 	if f.Len > 0 {
 		o := obj
-		o.ctxField = &f
+		o.cx.field = &f
 		return o
 	}
 	return g.ctxLoad(&f, f.Off)
@@ -121,13 +122,47 @@ func suggest(name string, names []string) string {
 	return ""
 }
 
-// indexMem reads a member or element of stack or map-value memory.
-// Scalars in stack memory are read at once (as LuaJIT gives numbers for
-// scalar fields); map-value members stay references, so xadd and
-// assignment can use them.
+// indexMem reads a member or element of C-typed memory. Scalars are
+// read at once (as LuaJIT gives numbers for scalar fields), except in
+// memory that can change under the program (map values): their members
+// stay references, so xadd and assignment can use them and a read sees
+// the current value.
 func (g *builder) indexMem(obj, key operand, name string) operand {
-	ct := obj.ct
-	var o operand
+	o := g.memMember(obj, key, name, "index")
+	if o.kind != opMem || o.m.ptr {
+		return o
+	}
+	if o.m.ct.Kind == ctype.Pointer && o.m.bf.BitSize == 0 && g.canProbe() {
+		// A pointer member is followed when indexed: p.field, p[i].
+		return pointerTo(g.loadScalar(o), o.m.ct.Elem, g.pointersToUser(o.m.mem), name)
+	}
+	if !o.m.has(memLive) && (o.isNumeric() || o.m.bf.BitSize > 0) {
+		return g.numOp(o, name)
+	}
+	return o
+}
+
+// memMember is the member or element of memory operand obj that key
+// names, as a reference; how ("index", "assign into") is what the code
+// does with it, for messages.
+func (g *builder) memMember(obj, key operand, name, how string) operand {
+	o := g.member(obj, key, name, how)
+	o.what = name
+	return o
+}
+
+func (g *builder) member(obj, key operand, name, how string) operand {
+	if obj.m.ptr {
+		return g.pointee(obj, key, name)
+	}
+	if r, ok := obj.m.mem.(recordMem); ok && !obj.m.field && obj.m.off == 0 {
+		if fname := fieldName(key); fname != "" {
+			if o, ok := r.member(g, obj, fname); ok {
+				return o
+			}
+		}
+	}
+	ct := obj.m.ct
 	switch ct.Kind {
 	case ctype.Struct, ctype.Union:
 		fname := fieldName(key)
@@ -135,25 +170,22 @@ func (g *builder) indexMem(obj, key operand, name string) operand {
 		if !ok {
 			g.errorf("%s has no member '%s'%s", ct.String(), fname, suggest(fname, fieldNames(ct)))
 		}
-		o = obj
+		o := obj
 		if f.BitSize > 0 {
 			o = withBitfield(obj, ct, f)
 		} else {
-			o.off += int64(f.Offset)
-			o.ct = f.Type
+			o.m.off += int64(f.Offset)
+			o.m.ct = f.Type
 		}
-		o.field = true
+		o.m.field = true
+		return o
 	case ctype.Array:
-		o = g.element(obj, key, name)
+		return g.element(obj, key, name)
 	case ctype.Pointer:
 		g.errorf("'%s' holds a pointer; dereferencing pointers stored in memory is not supported in kernel functions", name)
-	default:
-		g.errorf("cannot index '%s', which is %s", name, ct.String())
 	}
-	if o.kind == opStack && (o.isNumeric() || o.bf.BitSize > 0) {
-		return g.numOp(o, name)
-	}
-	return o
+	g.errorf("cannot %s '%s', which is %s", how, name, ct.String())
+	return operand{}
 }
 
 func fieldNames(ct *ctype.Type) []string {
@@ -167,25 +199,25 @@ func fieldNames(ct *ctype.Type) []string {
 // element returns the element of an array operand at index key. A
 // run-time index gets the bounds check the verifier needs.
 func (g *builder) element(obj, key operand, name string) operand {
-	ct := obj.ct
+	ct := obj.m.ct
 	es := ct.Elem.Size
 	o := obj
-	o.ct = ct.Elem
-	o.field = true
+	o.m.ct = ct.Elem
+	o.m.field = true
 	if i, ok := key.constInt(); ok && key.kind == opConst {
 		if i < 0 || (ct.Len >= 0 && int(i) >= ct.Len) {
 			g.errorf("index %d is out of range for %s (%s)", i, name, ct.String())
 		}
-		o.off += i * int64(es)
+		o.m.off += i * int64(es)
 		return o
 	}
 	i := g.toInt(key, "the index of "+name)
-	if obj.index != nil {
+	if obj.m.index != nil {
 		g.errorf("'%s' has two indices known only at run time; kernel code can check one per access: copy the inner array out first, or index it with a constant", name)
 	}
-	o.index = i
-	o.bound = ct.Len
-	o.scale = es
+	o.m.index = i
+	o.m.bound = ct.Len
+	o.m.scale = es
 	return o
 }
 
@@ -200,4 +232,26 @@ func baseName(name string) string {
 		return "'" + name[:i] + "'"
 	}
 	return "the value"
+}
+
+// pointee dereferences pointer reference p: p.field is a member of the
+// object it points to (LuaJIT dereferences struct pointers so), p[i] the
+// i-th object from it (any index: there is no bound to check).
+func (g *builder) pointee(p, key operand, name string) operand {
+	o := p
+	o.m.ptr, o.m.field = false, true
+	if fieldName(key) != "" {
+		o.m.field = false
+		return g.memMember(o, key, name, "index")
+	}
+	es := o.m.ct.Size
+	if es <= 0 {
+		g.errorf("'%s' points to %s, which has no size to index by", name, o.m.ct)
+	}
+	if i, ok := key.constInt(); ok && key.kind == opConst {
+		o.m.off += i * int64(es)
+		return o
+	}
+	o.m.index, o.m.bound, o.m.scale = g.toInt(key, "the index of "+name), -1, es
+	return o
 }

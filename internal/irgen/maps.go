@@ -25,7 +25,7 @@ func (g *builder) mapLookup(m *Map, key operand) operand {
 		v.Aux = g.ref(m)
 		return v
 	})
-	return operand{kind: opMapVal, v: v, ct: m.Value, what: m.Name + "[...]"}
+	return memOp(memRef{mem: mapValueMem{v}, ct: m.Value}, m.Name+"[...]")
 }
 
 // mapUpdate lowers m[k] = x.
@@ -86,14 +86,14 @@ func (g *builder) withMapArgs(as []mapArg, op func(args []*ir.Value) *ir.Value) 
 // the stack object holding it (checking its size).
 func (g *builder) byPointer(a mapArg) bool {
 	o := a.o
-	if o.kind != opStack {
+	if !o.in(stackMem{}) {
 		return false
 	}
 	if a.ct.IsInteger() || a.ct.Kind == ctype.Pointer {
-		return o.ct.Size == a.ct.Size && !o.isNumeric()
+		return o.m.ct.Size == a.ct.Size && !o.isNumeric()
 	}
-	if o.ct.Size != a.ct.Size {
-		g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", a.what, a.ct.String(), a.ct.Size, o.ct.String(), o.ct.Size)
+	if o.m.ct.Size != a.ct.Size {
+		g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", a.what, a.ct.String(), a.ct.Size, o.m.ct.String(), o.m.ct.Size)
 	}
 	return true
 }
@@ -114,7 +114,7 @@ func (g *builder) mapValue(a mapArg) *ir.Value {
 	if s, ok := o.c.(String); ok && o.kind == opConst {
 		slot := g.f.NewSlot(a.what, ct.Size, 8, g.line)
 		g.zero(slot)
-		g.storeBytes(operand{kind: opStack, slot: slot, ct: ct}, []byte(s), ct.Size, "the map "+a.what)
+		g.storeBytes(stackOp(slot, ct, "the map "+a.what), []byte(s), ct.Size, "the map "+a.what)
 		return g.slotAddr(slot, 0)
 	}
 	g.errorf("the map %s is %s; build it with ffi.new('%s') and pass that", a.what, ct.String(), ct.String())

@@ -5,8 +5,8 @@ import (
 	"github.com/luabpf/luabpf/internal/ir"
 )
 
-// Memory operands (stack objects and map values) are read and written
-// here. Two things decide how:
+// Memory operands (opMem: stack objects, map values, ...) are read and
+// written here, through their memory's methods. Two things decide how:
 //
 //   - A run-time index (operand.index) is only safe, and only accepted
 //     by the verifier, when it is below the array's length; every access
@@ -35,23 +35,6 @@ func scalarType(ct *ctype.Type) ir.Type {
 func (g *builder) slotAddr(s *ir.Slot, off int64) *ir.Value {
 	v := g.value(ir.OpSlotAddr, ir.Ptr(ir.SpaceStack))
 	v.Aux = s
-	v.AuxInt = off
-	return v
-}
-
-func (g *builder) loadStack(s *ir.Slot, off int64, t ir.Type) *ir.Value {
-	v := g.value(ir.OpLoad, t, g.slotAddr(s, 0))
-	v.AuxInt = off
-	return v
-}
-
-// loadMapVal reads through a map value pointer; a null pointer reads 0.
-func (g *builder) loadMapVal(p *ir.Value, off int64, t ir.Type) *ir.Value {
-	op := ir.OpLoad
-	if p.Type.MaybeNull {
-		op = ir.OpLoadOrZero
-	}
-	v := g.value(op, t, p)
 	v.AuxInt = off
 	return v
 }
@@ -99,11 +82,15 @@ func alignOf(n int64) int {
 
 // memAlign is the alignment known for byte rel of memory operand o:
 // stack slots and map values start 8-aligned, and a run-time index
-// moves by multiples of the element size.
+// moves by multiples of the element size. Memory copied in by a helper
+// has no alignment to keep.
 func memAlign(o operand, rel int64) int {
-	a := alignOf(o.off + rel)
-	if o.index != nil {
-		a = min(a, alignOf(int64(o.scale)))
+	if !o.m.has(memDirect) {
+		return 8
+	}
+	a := alignOf(o.m.off + rel)
+	if o.m.index != nil {
+		a = min(a, alignOf(int64(o.m.scale)))
 	}
 	return a
 }
@@ -134,45 +121,46 @@ func pieces(o operand, rel int64, n, widest int) []span {
 // merged with orElse's (or 0) on the other paths; nil when fn returns
 // nil.
 func (g *builder) at(o operand, fn func(pl place) *ir.Value, orElse func() *ir.Value) *ir.Value {
-	nullable := o.kind == opMapVal && o.v.Type.MaybeNull
-	if o.index == nil && !nullable {
-		if o.kind == opStack {
-			return fn(place{slot: o.slot, off: o.off})
-		}
-		return fn(place{p: o.v, off: o.off})
+	m := o.m
+	pl0, nullable := m.mem.address(g)
+	pl0.off += m.off
+	if m.index == nil && !nullable {
+		return fn(pl0)
 	}
 	ok, join := g.newBlock(), g.newBlock()
 	bad := join
 	if orElse != nil {
 		bad = g.newBlock()
 	}
-	var base *ir.Value
-	if o.kind == opStack {
-		base = g.slotAddr(o.slot, 0)
-	} else {
-		base = o.v
+	base := pl0.p
+	if pl0.slot != nil {
+		base = g.slotAddr(pl0.slot, 0)
 	}
 	if nullable {
 		next := ok
-		if o.index != nil {
+		if m.index != nil {
 			next = g.newBlock()
 		}
 		g.branch(g.value(ir.OpNe, ir.Bool, base, g.konst(0)), next, bad)
 		g.enter(next)
 	}
 	p := base
-	if o.index != nil {
-		g.branch(g.value(ir.OpLt, ir.Bool, o.index, g.konst(int64(max(o.bound, 0)))), ok, bad)
+	if m.index != nil {
+		if m.bound >= 0 {
+			g.branch(g.value(ir.OpLt, ir.Bool, m.index, g.konst(int64(m.bound))), ok, bad)
+		} else {
+			g.jump(ok)
+		}
 		g.enter(ok)
-		scaled := o.index
-		if o.scale != 1 {
-			scaled = g.value(ir.OpMul, ir.I64, o.index, g.konst(int64(o.scale)))
+		scaled := m.index
+		if m.scale != 1 {
+			scaled = g.value(ir.OpMul, ir.I64, m.index, g.konst(int64(m.scale)))
 		}
 		t := base.Type
 		t.MaybeNull = false
 		p = g.value(ir.OpAdd, t, base, scaled)
 	}
-	v := fn(place{p: p, off: o.off})
+	v := fn(place{p: p, off: pl0.off})
 	okEnd := g.b
 	g.jump(join)
 	var w *ir.Value
@@ -210,24 +198,27 @@ func (g *builder) load(o operand, rel int64, t ir.Type) *ir.Value {
 // sign-extended when signed.
 func (g *builder) loadN(o operand, rel int64, n int, signed bool) *ir.Value {
 	ps := pieces(o, rel, n, 8)
-	if o.index == nil && len(ps) == 1 {
-		t := ir.Int(n, signed)
-		if o.kind == opStack {
-			return g.loadStack(o.slot, o.off+rel, t)
+	mem := o.m.mem
+	if o.m.index == nil && len(ps) == 1 {
+		if pl, nullable := mem.address(g); nullable && mem.flags()&memDirect != 0 {
+			// A missing map value reads 0, in one instruction.
+			v := g.value(ir.OpLoadOrZero, ir.Int(n, signed), pl.p)
+			v.AuxInt = pl.off + o.m.off + rel
+			return v
 		}
-		return g.loadMapVal(o.v, o.off+rel, t)
 	}
-	return g.at(o, func(pl place) *ir.Value { return g.loadAt(pl, rel, ps, signed) }, nil)
+	return g.at(o, func(pl place) *ir.Value { return g.loadAt(mem, pl, rel, ps, signed) }, nil)
 }
 
-// loadAt reads the pieces at byte rel of pl and puts them together.
-func (g *builder) loadAt(pl place, rel int64, ps []span, signed bool) *ir.Value {
+// loadAt reads the pieces at byte rel of pl in mem and puts them
+// together.
+func (g *builder) loadAt(mem memory, pl place, rel int64, ps []span, signed bool) *ir.Value {
 	if len(ps) == 1 {
-		return g.access(ir.OpLoad, ir.Int(ps[0].size, signed), pl, rel)
+		return mem.load(g, pl, rel, ps[0].size, signed)
 	}
 	var acc *ir.Value
 	for _, s := range ps {
-		x := g.access(ir.OpLoad, ir.Int(s.size, false), pl, rel+int64(s.at))
+		x := mem.load(g, pl, rel+int64(s.at), s.size, false)
 		if acc == nil {
 			acc = x
 			continue
@@ -252,15 +243,24 @@ func (g *builder) storeMem(o operand, rel int64, t ir.Type, x *ir.Value) {
 
 // storeN writes the low n bytes (1 to 8) of x at byte rel of o.
 func (g *builder) storeN(o operand, rel int64, n int, x *ir.Value) {
+	g.needWritable(o)
 	ps := pieces(o, rel, n, 8)
+	mem := o.m.mem
 	g.at(o, func(pl place) *ir.Value {
-		g.storeAt(pl, rel, ps, x)
+		g.storeAt(mem, pl, rel, ps, x)
 		return nil
 	}, nil)
 }
 
-// storeAt writes x's bytes in the pieces at byte rel of pl.
-func (g *builder) storeAt(pl place, rel int64, ps []span, x *ir.Value) {
+// needWritable stops with an error unless o's memory may be written.
+func (g *builder) needWritable(o operand) {
+	if !o.m.has(memWritable) {
+		g.errorf("%s is %s, which kernel code can read but not write", o.what, o.m.mem.describe())
+	}
+}
+
+// storeAt writes x's bytes in the pieces at byte rel of pl in mem.
+func (g *builder) storeAt(mem memory, pl place, rel int64, ps []span, x *ir.Value) {
 	for _, s := range ps {
 		part := x
 		if s.at > 0 {
@@ -270,29 +270,29 @@ func (g *builder) storeAt(pl place, rel int64, ps []span, x *ir.Value) {
 				part = g.value(ir.OpRsh, ir.U64, x, g.konst(int64(8*s.at)))
 			}
 		}
-		g.access(ir.OpStore, ir.Int(s.size, false), pl, rel+int64(s.at), part)
+		mem.store(g, pl, rel+int64(s.at), s.size, part)
 	}
 }
 
 // loadScalar reads the scalar (or bitfield) memory operand o refers to.
 func (g *builder) loadScalar(o operand) *ir.Value {
-	if o.bf.BitSize > 0 {
+	if o.m.bf.BitSize > 0 {
 		return g.loadBitfield(o)
 	}
-	return g.load(o, 0, scalarType(o.ct))
+	return g.load(o, 0, scalarType(o.m.ct))
 }
 
 // storeScalar assigns a number to a scalar or bitfield memory operand;
 // a bool stores 1 for any non-zero value, as C converts to bool.
 func (g *builder) storeScalar(o operand, x *ir.Value) {
-	if o.bf.BitSize > 0 {
+	if o.m.bf.BitSize > 0 {
 		g.storeBitfield(o, x)
 		return
 	}
-	if isBool(o.ct) {
+	if isBool(o.m.ct) {
 		x = g.boolOf(x)
 	}
-	g.storeMem(o, 0, scalarType(o.ct), x)
+	g.storeMem(o, 0, scalarType(o.m.ct), x)
 }
 
 // copyMem copies size bytes from src to dst memory. An out-of-range or
@@ -304,15 +304,17 @@ func (g *builder) copyMem(dst, src operand, size int) {
 			ps = append(ps, span{d.at + s.at, s.size})
 		}
 	}
+	g.needWritable(dst)
+	dm, sm := dst.m.mem, src.m.mem
 	g.at(dst, func(d place) *ir.Value {
 		g.at(src, func(sp place) *ir.Value {
 			for _, s := range ps {
-				x := g.access(ir.OpLoad, ir.Int(s.size, false), sp, int64(s.at))
-				g.access(ir.OpStore, ir.Int(s.size, false), d, int64(s.at), x)
+				x := sm.load(g, sp, int64(s.at), s.size, false)
+				dm.store(g, d, int64(s.at), s.size, x)
 			}
 			return nil
 		}, func() *ir.Value {
-			g.storeAt(d, 0, ps, g.konst(0))
+			g.storeAt(dm, d, 0, ps, g.konst(0))
 			return nil
 		})
 		return nil

@@ -1,7 +1,6 @@
 package irgen
 
 import (
-	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
 )
@@ -12,11 +11,10 @@ type opKind uint8
 const (
 	opConst  opKind = iota // a compile-time Value (c)
 	opInt                  // a runtime integer or comparison result (v)
-	opCtx                  // the context pointer (v), laid out as ctx
-	opPkt                  // a packet position: v (may be nil) + off, at header hdr
-	opStack                // stack memory: slot at byte off, of C type ct
-	opMapVal               // a map value: pointer v (maybe null) + off, of C type ct
-	opPoison               // a local whose defining statement failed (see recover.go)
+	opCtx                  // the program context (cx)
+	opPkt                  // a position in the packet (pkt)
+	opMem                  // C-typed memory: a stack object, a map value, ... (m)
+	opPoison               // unknown because of an error already reported
 )
 
 // strOrder says how a string literal compares with an integer operand.
@@ -28,42 +26,49 @@ const (
 	strRaw           // the value holds bytes as memory does (header fields, stack loads): little-endian
 )
 
-// operand is an expression's meaning during lowering.
+// operand is an expression's meaning during lowering: its kind, what
+// describes it in messages, and the part for its kind.
 type operand struct {
 	kind opKind
-	c    Value
-	v    *ir.Value
-	off  int64
-	hdr  *proto.Header
-	ct   *ctype.Type
-	slot *ir.Slot
-	ctx  *proto.Ctx
-	bf   ctype.Field // stack or map value bitfield member (BitSize > 0); off is then the struct's
-	bfIn int         // the size of the struct holding bf
-	// str says how string literals compare with an integer read from
-	// memory or a packet.
-	str strOrder
-	// width is the size in bytes of the C type (or packet slice) an
-	// integer was read or cast as, which ntoh swaps; 0 for literals,
-	// upvalues and results of arithmetic (swapped as 32 bits).
+	what string // describes the operand in messages ("pkt.ip", "skb.len")
+
+	c Value // opConst
+
+	// opInt: the value, how string literals compare with it when it was
+	// read from memory or a packet, and the size in bytes of the C type
+	// (or packet slice) it was read or cast as, which ntoh swaps (0 for
+	// literals, upvalues and results of arithmetic, swapped as 32 bits).
+	v     *ir.Value
+	str   strOrder
 	width int
-	// what describes the operand in messages ("pkt.ip", "skb.len").
-	what string
-	// ctxField is set on a context array field (skb.cb) before indexing.
-	ctxField *proto.CtxField
-	// field marks a member or element reference (snapshotted when
-	// assigned to a local).
-	field bool
-	// index, when set, is a run-time element index into memory at off,
-	// scaled by scale and checked against bound.
-	index *ir.Value
-	bound int
-	scale int
+
+	cx  ctxRef // opCtx
+	pkt pktRef // opPkt
+	m   memRef // opMem
+}
+
+// ctxRef is the program's context, laid out as ctx; field is set on an
+// array field (skb.cb) before it is indexed.
+type ctxRef struct {
+	ctx   *proto.Ctx
+	field *proto.CtxField
+}
+
+// pktRef is a position in the packet: the run-time offset v (nil for
+// none) plus off bytes, at the start of header hdr.
+type pktRef struct {
+	v   *ir.Value
+	off int64
+	hdr *proto.Header
 }
 
 func constOp(c Value) operand { return operand{kind: opConst, c: c} }
 
 func intOp(v *ir.Value) operand { return operand{kind: opInt, v: v} }
+
+func pktOp(p pktRef, what string) operand { return operand{kind: opPkt, pkt: p, what: what} }
+
+func memOp(m memRef, what string) operand { return operand{kind: opMem, m: m, what: what} }
 
 // kindName names an operand's kind in messages.
 func (o operand) kindName() string {
@@ -79,10 +84,10 @@ func (o operand) kindName() string {
 		return "the program context"
 	case opPkt:
 		return "a packet pointer"
-	case opStack:
-		return "a stack object (" + o.ct.String() + ")"
-	case opMapVal:
-		return "a map value (" + o.ct.String() + ")"
+	case opMem:
+		return o.m.mem.describe() + " (" + o.m.ct.String() + ")"
+	case opPoison:
+		return "a value"
 	}
 	return "a value"
 }
@@ -97,8 +102,8 @@ func (o operand) isNumeric() bool {
 		case Int, Bool, Nil:
 			return true
 		}
-	case opStack, opMapVal:
-		return o.ct != nil && (o.ct.IsInteger() || o.ct.Kind == ctype.Pointer)
+	case opMem:
+		return o.m.isNumeric()
 	}
 	return false
 }
@@ -106,7 +111,13 @@ func (o operand) isNumeric() bool {
 // isMember reports whether o is a scalar member or element of memory
 // (including a bitfield), which reads as a number, rather than an object.
 func (o operand) isMember() bool {
-	return o.field && (o.bf.BitSize > 0 || o.isNumeric())
+	return o.kind == opMem && o.m.field && (o.m.bf.BitSize > 0 || o.m.isNumeric())
+}
+
+// in reports whether o is memory of the kind mem has (stackMem{},
+// mapValueMem{}, ...).
+func (o operand) in(mem memory) bool {
+	return o.kind == opMem && sameKind(o.m.mem, mem)
 }
 
 // constInt returns o's value when o is a compile-time integer (booleans
@@ -156,14 +167,20 @@ func sameValue(a, b Value) bool {
 
 // same reports whether two operands are interchangeable.
 func same(a, b operand) bool {
-	if a.kind != b.kind || a.v != b.v || a.off != b.off || a.hdr != b.hdr || a.slot != b.slot || a.ctx != b.ctx {
+	if a.kind != b.kind {
 		return false
 	}
-	if a.kind == opConst {
+	switch a.kind {
+	case opConst:
 		return sameValue(a.c, b.c)
+	case opInt:
+		return a.v == b.v && a.str == b.str && a.width == b.width
+	case opCtx:
+		return a.cx == b.cx
+	case opPkt:
+		return a.pkt == b.pkt
+	case opMem:
+		return a.m.same(b.m)
 	}
-	if a.ct != b.ct && !(a.ct != nil && b.ct != nil && a.ct.Equal(b.ct)) {
-		return false
-	}
-	return a.bf == b.bf && a.str == b.str && a.width == b.width && a.ctxField == b.ctxField && a.index == b.index
+	return false
 }

@@ -9,12 +9,12 @@ import (
 // start of the frame).
 func (g *builder) pktOffset(o operand) *ir.Value {
 	switch {
-	case o.v == nil:
-		return g.konst(o.off)
-	case o.off == 0:
-		return o.v
+	case o.pkt.v == nil:
+		return g.konst(o.pkt.off)
+	case o.pkt.off == 0:
+		return o.pkt.v
 	}
-	return g.value(ir.OpAdd, ir.I64, o.v, g.konst(o.off))
+	return g.value(ir.OpAdd, ir.I64, o.pkt.v, g.konst(o.pkt.off))
 }
 
 // loadPkt reads n bytes (1..8) at rel bytes past position o, big-endian:
@@ -23,12 +23,12 @@ func (g *builder) pktOffset(o operand) *ir.Value {
 func (g *builder) loadPkt(o operand, rel int64, n int) *ir.Value {
 	switch n {
 	case 1, 2, 4:
-		base := o.v
+		base := o.pkt.v
 		if base == nil {
 			base = g.konst(0)
 		}
 		v := g.value(ir.OpLoadPkt, ir.Int(n, false), g.ctx, base)
-		v.AuxInt = o.off + rel
+		v.AuxInt = o.pkt.off + rel
 		return v
 	}
 	// Wider or odd sizes: big-endian pieces, shifted together.
@@ -65,24 +65,24 @@ func (g *builder) indexPkt(o, key operand, name string) operand {
 	if fname := fieldName(key); fname != "" {
 		return g.pktMember(o, fname, name)
 	}
-	if !o.hdr.Bytes {
-		g.errorf("'%s' is the %s header; index bytes through a byte pointer such as %s.data[i], or read a field by name", name, o.hdr.Name, o.what)
+	if !o.pkt.hdr.Bytes {
+		g.errorf("'%s' is the %s header; index bytes through a byte pointer such as %s.data[i], or read a field by name", name, o.pkt.hdr.Name, o.what)
 	}
 	if i, ok := key.constInt(); ok && key.kind == opConst {
 		return pktByte(g.loadPkt(o, i, 1))
 	}
 	i := g.toInt(key, "the index of "+name)
 	p := o
-	p.v = g.value(ir.OpAdd, ir.I64, g.pktBase(o), i)
+	p.pkt.v = g.value(ir.OpAdd, ir.I64, g.pktBase(o), i)
 	return pktByte(g.loadPkt(p, 0, 1))
 }
 
 // pktBase is o's run-time part, or 0.
 func (g *builder) pktBase(o operand) *ir.Value {
-	if o.v == nil {
+	if o.pkt.v == nil {
 		return g.konst(0)
 	}
-	return o.v
+	return o.pkt.v
 }
 
 func pktByte(v *ir.Value) operand {
@@ -91,7 +91,7 @@ func pktByte(v *ir.Value) operand {
 
 // pktMember reads a header field or moves on to a following header.
 func (g *builder) pktMember(o operand, fname, name string) operand {
-	h := o.hdr
+	h := o.pkt.hdr
 	if f, ok := h.Field(fname); ok {
 		return g.pktField(o, f)
 	}
@@ -100,7 +100,7 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 		g.errorf("%s has no field or next header '%s'%s", o.what, fname, suggest(fname, h.Names()))
 	}
 	next, _ := proto.Lookup(fname)
-	res := operand{kind: opPkt, v: o.v, off: o.off + int64(nx.Skip), hdr: next, what: name}
+	res := pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(nx.Skip), hdr: next}, name)
 	if nx.LoadSize == 0 {
 		return res
 	}
@@ -116,10 +116,10 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 		t = g.value(ir.OpRsh, ir.I64, t, g.konst(int64(-nx.Shift)))
 	}
 	t.Type = ir.U32
-	if o.v == nil {
-		res.v = t
+	if o.pkt.v == nil {
+		res.pkt.v = t
 	} else {
-		res.v = g.value(ir.OpAdd, ir.I64, o.v, t)
+		res.pkt.v = g.value(ir.OpAdd, ir.I64, o.pkt.v, t)
 	}
 	return res
 }
@@ -129,7 +129,7 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 // bpf.ntoh); bitfields are numbers.
 func (g *builder) pktField(o operand, f proto.Field) operand {
 	if f.Len > 0 {
-		return operand{kind: opPkt, v: o.v, off: o.off + int64(f.Off), hdr: bytesHeader, what: o.what + "." + f.Name}
+		return pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(f.Off), hdr: bytesHeader}, o.what+"."+f.Name)
 	}
 	x := g.loadPkt(o, int64(f.Off), f.Size)
 	if f.IsBitfield() {
@@ -163,8 +163,8 @@ func swapOp(size int) ir.Op {
 // number: data(0, 4) == 'GET ' compares with the packet's first four
 // bytes.
 func (g *builder) pktSlice(o operand, a, b operand) operand {
-	if !o.hdr.Bytes {
-		g.errorf("slices need a byte pointer such as %s.data; %s is the %s header", o.what, o.what, o.hdr.Name)
+	if !o.pkt.hdr.Bytes {
+		g.errorf("slices need a byte pointer such as %s.data; %s is the %s header", o.what, o.what, o.pkt.hdr.Name)
 	}
 	x, xok := a.constInt()
 	y, yok := b.constInt()
@@ -201,7 +201,7 @@ func (g *builder) pktArith(op string, a, b operand) operand {
 		if op == "-" {
 			c = -c
 		}
-		res.off += c
+		res.pkt.off += c
 		return res
 	}
 	x := g.toInt(b, "the offset added to "+a.what)
@@ -209,14 +209,14 @@ func (g *builder) pktArith(op string, a, b operand) operand {
 	if op == "-" {
 		irop = ir.OpSub
 	}
-	if a.v == nil {
+	if a.pkt.v == nil {
 		if irop == ir.OpSub {
-			res.v = g.value(ir.OpSub, ir.I64, g.konst(0), x)
+			res.pkt.v = g.value(ir.OpSub, ir.I64, g.konst(0), x)
 		} else {
-			res.v = x
+			res.pkt.v = x
 		}
 		return res
 	}
-	res.v = g.value(irop, ir.I64, a.v, x)
+	res.pkt.v = g.value(irop, ir.I64, a.pkt.v, x)
 	return res
 }

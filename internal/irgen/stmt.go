@@ -183,7 +183,7 @@ func (g *builder) returnStmt(s *ast.ReturnStmt) {
 // the member must not change the local. Whole lookups (`local v = m[k]`)
 // stay pointers, so `if v` tests for presence.
 func (g *builder) snapshot(o operand) operand {
-	if o.kind == opMapVal && o.isMember() {
+	if o.isMember() && o.m.has(memLive) {
 		return g.numOp(o, "the value")
 	}
 	return o

@@ -30,7 +30,7 @@ func (g *builder) store(obj, key, val operand, name string) {
 		g.storeCtx(obj, key, val, name)
 	case opPkt:
 		g.errorf("a %s cannot write to the packet (%s)", g.kind.Name, name)
-	case opStack, opMapVal:
+	case opMem:
 		g.storeMember(obj, key, val, name)
 	default:
 		g.errorf("cannot assign to %s (%s)", obj.kindName(), name)
@@ -40,8 +40,8 @@ func (g *builder) store(obj, key, val operand, name string) {
 func (g *builder) storeCtx(obj, key, val operand, name string) {
 	var f proto.CtxField
 	off := 0
-	if obj.ctxField != nil {
-		f = *obj.ctxField
+	if obj.cx.field != nil {
+		f = *obj.cx.field
 		i, ok := key.constInt()
 		if !ok || key.kind != opConst || i < 0 || int(i) >= f.Len {
 			g.errorf("'%s' needs a constant index from 0 to %d", name, f.Len-1)
@@ -50,9 +50,9 @@ func (g *builder) storeCtx(obj, key, val operand, name string) {
 	} else {
 		fname := fieldName(key)
 		var ok bool
-		f, ok = obj.ctx.Field(fname)
+		f, ok = obj.cx.ctx.Field(fname)
 		if !ok {
-			g.errorf("%s has no field '%s'%s", obj.ctx.Name, fname, suggest(fname, obj.ctx.Names()))
+			g.errorf("%s has no field '%s'%s", obj.cx.ctx.Name, fname, suggest(fname, obj.cx.ctx.Names()))
 		}
 		if f.Len > 0 {
 			g.errorf("assign to an element of %s, as in %s[0] = x", name, name)
@@ -60,44 +60,23 @@ func (g *builder) storeCtx(obj, key, val operand, name string) {
 		off = f.Off
 	}
 	if f.Access&proto.Write == 0 {
-		g.errorf("a %s cannot write %s.%s; it may write only %s", g.kind.Name, obj.what, f.Name, writable(obj.ctx))
+		g.errorf("a %s cannot write %s.%s; it may write only %s", g.kind.Name, obj.what, f.Name, writable(obj.cx.ctx))
 	}
 	x := g.toInt(val, "the value stored in "+name)
 	v := g.value(ir.OpStore, ir.Int(f.Size, false), g.ctx, x)
 	v.AuxInt = int64(off)
 }
 
-// storeMember assigns to a member or element of stack or map-value
-// memory.
+// storeMember assigns to a member or element of C-typed memory.
 func (g *builder) storeMember(obj, key, val operand, name string) {
-	var target operand
-	switch obj.ct.Kind {
-	case ctype.Struct, ctype.Union:
-		fname := fieldName(key)
-		f, ok := obj.ct.Field(fname)
-		if !ok {
-			g.errorf("%s has no member '%s'%s", obj.ct.String(), fname, suggest(fname, fieldNames(obj.ct)))
-		}
-		target = obj
-		if f.BitSize > 0 {
-			target = withBitfield(obj, obj.ct, f)
-		} else {
-			target.off += int64(f.Offset)
-			target.ct = f.Type
-		}
-	case ctype.Array:
-		target = g.element(obj, key, name)
-	default:
-		g.errorf("cannot assign into '%s', which is %s", name, obj.ct.String())
-	}
-	g.assignMem(target, val, name)
+	g.assignMem(g.memMember(obj, key, name, "assign into"), val, name)
 }
 
 // assignMem stores val into the memory target refers to: a number into a
 // scalar, a string or another object into an array or struct.
 func (g *builder) assignMem(target, val operand, name string) {
-	ct := target.ct
-	if target.bf.BitSize > 0 || ct.IsInteger() || ct.Kind == ctype.Pointer {
+	ct := target.m.ct
+	if target.m.bf.BitSize > 0 || ct.IsInteger() || ct.Kind == ctype.Pointer {
 		g.storeScalar(target, g.toInt(val, "the value assigned to "+name))
 		return
 	}
@@ -105,7 +84,7 @@ func (g *builder) assignMem(target, val operand, name string) {
 		g.storeBytes(target, []byte(s), ct.Size, name)
 		return
 	}
-	if val.kind == opStack && val.ct.Size == ct.Size {
+	if val.kind == opMem && val.m.has(memDirect) && val.m.ct.Size == ct.Size {
 		g.copyMem(target, val, ct.Size)
 		return
 	}
@@ -117,13 +96,15 @@ func (g *builder) storeBytes(target operand, b []byte, size int, name string) {
 	if len(b) > size {
 		g.errorf("the string (%d bytes) does not fit in '%s' (%d bytes)", len(b), name, size)
 	}
+	g.needWritable(target)
 	buf := make([]byte, size)
 	copy(buf, b)
 	// Stores of immediates take 32 bits at most.
 	ps := pieces(target, 0, size, 4)
+	mem := target.m.mem
 	g.at(target, func(pl place) *ir.Value {
 		for _, s := range ps {
-			g.access(ir.OpStore, ir.Int(s.size, false), pl, int64(s.at), g.konst(pack(string(buf[s.at:s.at+s.size]), strRaw)))
+			mem.store(g, pl, int64(s.at), s.size, g.konst(pack(string(buf[s.at:s.at+s.size]), strRaw)))
 		}
 		return nil
 	}, nil)

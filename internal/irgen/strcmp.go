@@ -17,7 +17,7 @@ func (g *builder) memCompareValue(eq bool, o operand, s string) operand {
 		}
 		return intOp(g.compareChunks(eq, want, func(off, n int) *ir.Value { return g.loadPkt(o, int64(off), n) }, nil))
 	}
-	size := o.ct.Size
+	size := o.m.ct.Size
 	if len(want) > size {
 		return constOp(Bool(!eq))
 	}
@@ -30,9 +30,10 @@ func (g *builder) memCompareValue(eq bool, o operand, s string) operand {
 	// Compare in pieces of at most 4 bytes: constants wider than 32 bits
 	// would each take a 64-bit load.
 	ps := pieces(o, 0, len(want), 4)
+	mem := o.m.mem
 	res := g.at(o, func(pl place) *ir.Value {
 		return g.compareChunks(eq, want, func(at, n int) *ir.Value {
-			return g.access(ir.OpLoad, ir.Int(n, false), pl, int64(at))
+			return mem.load(g, pl, int64(at), n, false)
 		}, ps)
 	}, func() *ir.Value {
 		zeros := true

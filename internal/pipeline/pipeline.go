@@ -25,10 +25,10 @@ import (
 type Options struct {
 	// Kind is the kind of program to compile; it must be set.
 	Kind *proto.Kind
-	// Ctx is the context when the kind has none of its own (a
-	// tracepoint's record).
-	Ctx *proto.Ctx
-	Env value.Env
+	// Tracepoint is the format of the tracepoint a tracepoint program
+	// is for: its record is the program's context.
+	Tracepoint *proto.TracepointFormat
+	Env        value.Env
 	// NoOptimize skips the optional passes.
 	NoOptimize bool
 	// Verify checks the IR after every pass.
@@ -74,7 +74,7 @@ func Compile(fn *frontend.Func, opts *Options) (res *Result, err error) {
 			res, err = nil, internal(fn, stage, fmt.Errorf("%v", r), debug.Stack())
 		}
 	}()
-	f, maps, err := irgen.Build(fn, &irgen.Options{Kind: opts.Kind, Ctx: opts.Ctx, Env: opts.Env, Debug: opts.Debug})
+	f, maps, err := irgen.Build(fn, &irgen.Options{Kind: opts.Kind, Tracepoint: opts.Tracepoint, Env: opts.Env, Debug: opts.Debug})
 	if err != nil {
 		return nil, err
 	}

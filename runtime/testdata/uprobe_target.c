@@ -15,8 +15,8 @@ int main(void) {
 	printf("ready\n");
 	while (fgets(line, sizeof line, stdin)) {
 		int n = add(40, 2);
-		greet("luabpf");
-		printf("%d %d\n", n, lib_scale(n));
+		long g = greet("luabpf");
+		printf("%d %d %ld\n", n, lib_scale(n), g);
 	}
 	return 0;
 }
