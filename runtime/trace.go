@@ -149,6 +149,10 @@ func (r *Runtime) probeResult(L *lua.LState, p *probe, n int) int {
 // and attaches it to p, raising on failure.
 func (r *Runtime) attachProbe(L *lua.LState, p *probe, n int) *Program {
 	prog := r.programArg(L, n, p.kind, &p.opts)
+	if r.compiling() {
+		r.comp.attached(prog, p.what)
+		return prog
+	}
 	ep, err := prog.load()
 	if err != nil {
 		r.raise(err)
@@ -219,6 +223,9 @@ func (r *Runtime) probeMeta() *lua.LTable {
 // print() in kernel code writes; log:read() returns the next line.
 func (r *Runtime) tracelog(L *lua.LState) int {
 	path := L.OptString(1, "")
+	if r.compiling() {
+		return r.waitStop(L, "bpf.tracelog")
+	}
 	if path == "" {
 		if _, err := tracefs.Mount(); err != nil {
 			L.RaiseError("bpf.tracelog needs tracefs: %v", err)
