@@ -233,7 +233,7 @@ func (c *Compiled) Notes() []string {
 		if m.Written == 1 {
 			s = "entry"
 		}
-		out = append(out, fmt.Sprintf("%s: the script stores %d %s into map %s before it waits, which an object cannot carry: "+
+		out = append(out, fmt.Sprintf("%s: the script stores %d %s into map '%s' before it waits, which an object cannot carry: "+
 			"a map created from the object starts without them, so write them after loading it (bpftool map update, or your loader)",
 			m.Wrote, m.Written, s, m.Name))
 	}

@@ -77,7 +77,7 @@ func (r *Runtime) kprobe(L *lua.LState) int {
 		L.ArgError(1, "expected 'name:function', as in 'myprobe:do_sys_open'")
 	}
 	ret := L.ToBool(3)
-	p := &probe{what: "kprobe on " + fn, kind: proto.Kprobe, opts: value.CompileOptions{Section: section(proto.Kprobe, ret) + fn}}
+	p := &probe{what: probeName(proto.Kprobe, ret) + " on " + fn, kind: proto.Kprobe, opts: value.CompileOptions{Section: section(proto.Kprobe, ret) + fn}}
 	p.attach = func(prog *ebpf.Program) (link.Link, error) {
 		opts := &link.KprobeOptions{TraceFSPrefix: eventPrefix}
 		if ret {
@@ -106,7 +106,7 @@ func (r *Runtime) uprobe(L *lua.LState) int {
 	if at == "" {
 		at = fmt.Sprintf("0x%x", t.Address)
 	}
-	p := &probe{what: "uprobe on " + spec, kind: proto.Uprobe, opts: value.CompileOptions{Section: section(proto.Uprobe, ret) + t.Path + ":" + at}}
+	p := &probe{what: probeName(proto.Uprobe, ret) + " on " + spec, kind: proto.Uprobe, opts: value.CompileOptions{Section: section(proto.Uprobe, ret) + t.Path + ":" + at}}
 	p.attach = func(prog *ebpf.Program) (link.Link, error) {
 		ex, err := link.OpenExecutable(t.Path)
 		if err != nil {
@@ -130,6 +130,12 @@ func section(k *proto.Kind, ret bool) string {
 		return k.RetSection
 	}
 	return k.Section
+}
+
+// probeName names a kind's entry or return probes for messages:
+// "kprobe", "kretprobe".
+func probeName(k *proto.Kind, ret bool) string {
+	return strings.TrimSuffix(section(k, ret), "/")
 }
 
 // probeResult attaches the function at argument n, if there is one, and
