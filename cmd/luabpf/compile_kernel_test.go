@@ -233,7 +233,7 @@ func TestCompileSockParseHTTP(t *testing.T) {
 	in := &kerneltest.RunOptions{IngressIfindex: 1}
 	get := tcpFrame(packet.HTTPRequest("GET", "/"))
 	runFrames(t, prog, in, get, get, tcpFrame(packet.HTTPRequest("POST", "/form")))
-	runFrames(t, prog, nil, get) // egress: not counted
+	runFrames(t, prog, nil, get)   // egress: not counted
 	wantCount(t, m, 0x47455420, 2) // "GET " as a big-endian number
 	wantCount(t, m, 0x504f5354, 1) // "POST"
 	checkBpftool(t, obj, script, "fn_28", "if skb.ingress_ifindex == 0 then return end", "local h = data(0, 4)")

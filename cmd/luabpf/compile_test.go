@@ -79,7 +79,7 @@ var compileCases = []compileCase{
 	{cliCase: cliCase{name: "compile error", args: []string{"compile", "script.lua"},
 		script: "local bpf = require('bpf')\n\nbpf.socket('lo', function (skb) return pkt.ip.proot end)\n",
 		code:   1, stdout: "^$",
-		check:  wantCompileError(3, "proot", "bpf.socket('lo', function (skb) return pkt.ip.proot end)")}},
+		check: wantCompileError(3, "proot", "bpf.socket('lo', function (skb) return pkt.ip.proot end)")}},
 	{cliCase: cliCase{name: "script error", args: []string{"compile", "script.lua"}, script: "error('boom')\n",
 		code: 1, stdout: "^$", stderr: `^luabpf: script\.lua:1: boom\n`}},
 }
