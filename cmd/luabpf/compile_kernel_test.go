@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -176,6 +177,12 @@ func TestCompileSockProto(t *testing.T) {
 	}
 	coll := loadObject(t, obj, map[string]progWant{"fn_28": socketProg}, map[string]ebpf.MapType{"map": ebpf.Hash})
 	m, prog := coll.Maps["map"], coll.Programs["fn_28"]
+	// Without the entries the filter adds to nothing, as the note warns.
+	runFrames(t, prog, nil, udpFrame(53, nil))
+	var v uint32
+	if err := m.Lookup(uint32(17), &v); !errors.Is(err, ebpf.ErrKeyNotExist) {
+		t.Errorf("before the entries are written, map[17] = %d (%v); want no entry", v, err)
+	}
 	for _, k := range []uint32{1, 6, 17} {
 		if err := m.Put(k, uint32(0)); err != nil {
 			t.Fatal(err)

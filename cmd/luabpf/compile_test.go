@@ -66,6 +66,11 @@ var compileCases = []compileCase{
 		cliCase: cliCase{name: "object to stdout", args: []string{"compile", "-o", "-", "script.lua"}, script: counter,
 			stdout: "^\x7fELF", stderr: `(?s)^attached\tnil\n.*note`},
 	},
+	{
+		cliCase: cliCase{name: "dump", args: []string{"compile", "--dump", "asm", "script.lua"}, script: counter,
+			stdout: "^attached\tnil\n$", stderr: `(?m)^-- fn_5: asm\n`},
+		objects: map[string][]string{"script.o": {"fn_5"}},
+	},
 	{cliCase: cliCase{name: "no kernel function", args: []string{"compile", "script.lua"}, script: "print('hello')\n",
 		code: 1, stdout: "^hello\n$", stderr: `^luabpf compile: the script compiles no kernel function`}},
 	{cliCase: cliCase{name: "exit status", args: []string{"compile", "script.lua"},
@@ -158,5 +163,25 @@ func checkObject(t *testing.T, name string, b []byte, progs []string) {
 		if spec.Programs[p] == nil {
 			t.Errorf("%s has no program %s", name, p)
 		}
+	}
+}
+
+// TestCompileDeterministic: the same script gives the same object.
+func TestCompileDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	writeScript(t, dir, "script.lua", counter)
+	var objs [][]byte
+	for _, out := range []string{"a.o", "b.o"} {
+		if r := execLuabpf(t, dir, "compile", "script.lua", "-o", out); r.code != 0 {
+			t.Fatalf("compile: %d\n%s", r.code, r.stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, b)
+	}
+	if !bytes.Equal(objs[0], objs[1]) {
+		t.Errorf("two compilations of one script differ")
 	}
 }
