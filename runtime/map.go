@@ -79,7 +79,7 @@ func (r *Runtime) newMap(L *lua.LState) int {
 	r.nextMap++
 	d.Name = fmt.Sprintf("map%d", r.nextMap)
 	m := &Map{r: r, desc: d}
-	if r.opts.Mode == Compile {
+	if r.compiling() {
 		return r.pushMemMap(L, m)
 	}
 	// Created now; when the kernel refuses, nil and the reason, as the
