@@ -66,8 +66,11 @@ func (p *Program) Slots() int { return p.comp.Slots() }
 func (p *Program) Dump() string { return p.comp.Dump() }
 
 // EBPF returns the kernel map, creating it if the script has not used
-// it yet.
+// it yet; nil in Compile mode, where maps have no kernel object.
 func (m *Map) EBPF() *ebpf.Map {
+	if m.mem != nil {
+		return nil
+	}
 	if _, err := m.create(); err != nil {
 		return nil
 	}

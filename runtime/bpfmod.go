@@ -38,6 +38,9 @@ func (r *Runtime) bpfModule() *lua.LTable {
 		if err != nil {
 			return r.raise(err)
 		}
+		if r.compiling() {
+			r.comp.record(p)
+		}
 		L.Push(r.wrapProgram(p))
 		return 1
 	}))
@@ -90,6 +93,16 @@ func (r *Runtime) socket(L *lua.LState) int {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(fmt.Sprintf("bpf.socket needs an interface name or a socket descriptor number, not %s", target.Type())))
 		return 2
+	}
+	if r.compiling() {
+		p := r.programArg(L, 2, proto.SocketFilter, nil)
+		what := fmt.Sprintf("socket descriptor %d", int(lua.LVAsNumber(target)))
+		if name, ok := target.(lua.LString); ok {
+			what = "interface " + string(name)
+		}
+		r.comp.attached(p, what)
+		L.Push(r.wrapProgram(p))
+		return 1
 	}
 	ifindex := 0
 	if name, ok := target.(lua.LString); ok {

@@ -20,4 +20,11 @@
 // function starts and ends), hands its upvalues' current values to the
 // compiler, and keeps the result as a program object that bpf.socket and
 // friends load and attach.
+//
+// In Compile mode (Options.Mode, for `luabpf compile`) the runtime
+// touches no kernel object: maps are descriptions with their entries in
+// memory, attach calls record the compiled program and its attach point,
+// and the first call that would wait for events ends the run;
+// Runtime.Compiled then gives the programs and maps, and Compiled.Object
+// writes them as one ELF object (package internal/elfobj).
 package runtime

@@ -10,10 +10,28 @@ import (
 )
 
 // env is what a kernel function sees of userspace: its upvalues and
-// globals, converted to compile-time values when it is compiled.
+// globals, converted to compile-time values when it is compiled. It
+// notes the Lua name the function reaches each map by (an upvalue's or
+// global's name, "maps_counts" for maps.counts), which names the map in
+// an object file.
 type env struct {
-	r  *Runtime
-	fn *lua.LFunction
+	r     *Runtime
+	fn    *lua.LFunction
+	names map[*value.Map]string
+}
+
+// named notes v's Lua name when it is a map, and passes the name on to
+// a table's fields.
+func (e *env) named(name string, v value.Value) value.Value {
+	switch v := v.(type) {
+	case *value.Map:
+		if _, ok := e.names[v]; !ok {
+			e.names[v] = name
+		}
+	case *luaTable:
+		v.env, v.path = e, name
+	}
+	return v
 }
 
 func (e *env) Types() *ctype.Registry { return e.r.reg }
@@ -22,7 +40,7 @@ func (e *env) Upvalue(name string) (value.Value, bool) {
 	p := e.fn.Proto
 	for i, n := range p.DbgUpvalues {
 		if n == name && i < len(e.fn.Upvalues) {
-			return e.r.value(e.fn.Upvalues[i].Value()), true
+			return e.named(name, e.r.value(e.fn.Upvalues[i].Value())), true
 		}
 	}
 	return nil, false
@@ -37,7 +55,7 @@ func (e *env) Global(name string) (value.Value, bool) {
 	if v == lua.LNil {
 		return nil, false
 	}
-	return e.r.value(v), true
+	return e.named(name, e.r.value(v)), true
 }
 
 // value converts a Lua value to a compile-time value.
@@ -98,10 +116,14 @@ func cdataInt(c *ffi.CData) (int64, bool) {
 	return int64(u), true
 }
 
-// luaTable lets the compiler read a Lua table lazily.
+// luaTable lets the compiler read a Lua table lazily. When the compiler
+// reached it by a name, env and path say which, for the names of maps
+// among its fields.
 type luaTable struct {
-	r *Runtime
-	t *lua.LTable
+	r    *Runtime
+	t    *lua.LTable
+	env  *env
+	path string
 }
 
 func (t *luaTable) Describe() string { return "a table" }
@@ -122,6 +144,9 @@ func (t *luaTable) Get(k value.Value) (value.Value, bool) {
 	v := t.t.RawGet(key)
 	if v == lua.LNil {
 		return nil, false
+	}
+	if s, ok := k.(value.String); ok && t.env != nil {
+		return t.env.named(t.path+"_"+string(s), t.r.value(v)), true
 	}
 	return t.r.value(v), true
 }

@@ -121,6 +121,9 @@ func (r *Runtime) sleep(L *lua.LState) int {
 	if sec < 0 || math.IsNaN(sec) {
 		L.ArgError(1, "sleep needs a non-negative number of seconds")
 	}
+	if r.compiling() {
+		return r.waitStop(L, "syscall.sleep")
+	}
 	t := time.NewTimer(time.Duration(sec * float64(time.Second)))
 	defer t.Stop()
 	select {

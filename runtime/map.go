@@ -15,12 +15,25 @@ import (
 )
 
 // Map is a BPF map made by bpf.map: its description, which compiled
-// programs refer to by name, and the kernel object once created.
+// programs refer to by name, and the kernel object once created (in
+// Compile mode, its entries in memory instead).
 type Map struct {
 	r    *Runtime
 	desc *value.Map
 	m    *ebpf.Map
+	mem  *memStore
 	ud   *lua.LUserData
+	// wrote is where the script first stored into the map, in Compile
+	// mode ("sock-proto.lua:25").
+	wrote string
+}
+
+// store is what userspace reads and writes the map's entries through.
+func (m *Map) store() mapStore {
+	if m.mem != nil {
+		return m.mem
+	}
+	return m.m
 }
 
 // Close releases the kernel map, if it was created.
@@ -66,6 +79,9 @@ func (r *Runtime) newMap(L *lua.LState) int {
 	r.nextMap++
 	d.Name = fmt.Sprintf("map%d", r.nextMap)
 	m := &Map{r: r, desc: d}
+	if r.compiling() {
+		return r.pushMemMap(L, m)
+	}
 	// Created now; when the kernel refuses, nil and the reason, as the
 	// original returns them (assert(bpf.map(...)) stops there).
 	if _, err := m.create(); err != nil {
@@ -73,8 +89,13 @@ func (r *Runtime) newMap(L *lua.LState) int {
 		L.Push(lua.LString(err.Error()))
 		return 2
 	}
-	r.maps[d.Name] = m
 	r.track(m)
+	return r.pushMap(L, m)
+}
+
+// pushMap registers m as one of the script's maps and pushes it.
+func (r *Runtime) pushMap(L *lua.LState, m *Map) int {
+	r.maps[m.desc.Name] = m
 	ud := L.NewUserData()
 	ud.Value = m
 	L.SetMetatable(ud, r.mapMeta())
@@ -182,13 +203,13 @@ func (m *Map) lookup(key []byte) ([][]byte, error) {
 		for i := range vals {
 			vals[i] = make([]byte, m.desc.Value.Size)
 		}
-		if err := m.m.Lookup(key, vals); err != nil {
+		if err := m.store().Lookup(key, vals); err != nil {
 			return nil, err
 		}
 		return vals, nil
 	}
 	val := make([]byte, m.desc.Value.Size)
-	if err := m.m.Lookup(key, val); err != nil {
+	if err := m.store().Lookup(key, val); err != nil {
 		return nil, err
 	}
 	return [][]byte{val}, nil
@@ -217,9 +238,12 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 	if err != nil {
 		L.ArgError(2, err.Error())
 	}
+	if m.mem != nil && m.wrote == "" {
+		m.wrote = strings.TrimSuffix(L.Where(1), ":")
+	}
 	v := L.Get(3)
 	if v == lua.LNil {
-		if err := m.m.Delete(key); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		if err := m.store().Delete(key); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 			L.RaiseError("delete from map: %v", err)
 		}
 		return 0
@@ -242,7 +266,7 @@ func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error 
 		if err != nil {
 			return err
 		}
-		return m.m.Update(key, b, ebpf.UpdateAny)
+		return m.store().Update(key, b, ebpf.UpdateAny)
 	}
 	n, err := ebpf.PossibleCPU()
 	if err != nil {
@@ -258,7 +282,7 @@ func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error 
 			return err
 		}
 	}
-	return m.m.Update(key, vals, ebpf.UpdateAny)
+	return m.store().Update(key, vals, ebpf.UpdateAny)
 }
 
 // mapPairs is the iterator of `for k, v in m.pairs, m, start do`: it
@@ -276,9 +300,9 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 		next := make([]byte, m.desc.Key.Size)
 		var err error
 		if cur == nil {
-			err = m.m.NextKey(nil, next)
+			err = m.store().NextKey(nil, next)
 		} else {
-			err = m.m.NextKey(cur, next)
+			err = m.store().NextKey(cur, next)
 		}
 		if err != nil {
 			L.Push(lua.LNil)

@@ -21,6 +21,8 @@ type Program struct {
 	fn   *lua.LFunction
 	comp *value.Program
 	prog *ebpf.Program
+	// mapNames are the Lua names the function reaches its maps by.
+	mapNames map[*value.Map]string
 }
 
 // Close unloads the program.
@@ -46,7 +48,8 @@ func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind, base *value.Compi
 	if base != nil {
 		*opts = *base
 	}
-	opts.Kind, opts.Env = kind, &env{r: r, fn: fn}
+	e := &env{r: r, fn: fn, names: map[*value.Map]string{}}
+	opts.Kind, opts.Env = kind, e
 	var dumps []func(string)
 	if r.opts.Dump != nil {
 		// The function's name is known once it is compiled.
@@ -58,7 +61,7 @@ func (r *Runtime) compile(fn *lua.LFunction, kind *proto.Kind, base *value.Compi
 	if err != nil {
 		return nil, err
 	}
-	prog := &Program{r: r, fn: fn, comp: comp}
+	prog := &Program{r: r, fn: fn, comp: comp, mapNames: e.names}
 	r.progs = append(r.progs, prog)
 	if r.opts.Dump != nil {
 		for _, d := range dumps {

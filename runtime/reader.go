@@ -77,6 +77,9 @@ func (e *eventReader) Close() error {
 // takes every CPU's records. bytes sizes each ring.
 func (r *Runtime) mapReader(L *lua.LState) int {
 	m := checkMap(L, 1)
+	if r.compiling() {
+		return r.waitStop(L, "map:reader")
+	}
 	cpu := L.OptInt(3, -1)
 	var typ *ctype.Type
 	if v := L.Get(4); v != lua.LNil {

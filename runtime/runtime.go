@@ -30,6 +30,8 @@ type Options struct {
 	// is luabpf's. The runtime reaches the compiler only through this
 	// interface.
 	Compiler value.Compiler
+	// Mode is Execute (the zero value) or Compile; see Mode.
+	Mode Mode
 }
 
 // defaultCompiler is used when Options.Compiler is nil; the package's
@@ -50,6 +52,7 @@ type Runtime struct {
 	nextMap int
 	vm      *vmContext
 	bpf     *lua.LTable // the bpf module
+	comp    compileRun  // what a Compile-mode run recorded
 }
 
 // New returns a Runtime with the standard Lua libraries and luabpf's
@@ -164,9 +167,17 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 	}
 	r.L.SetContext(r.vm)
 	r.L.Push(fn)
-	err = r.L.PCall(0, lua.MultRet, nil)
-	return r.scriptError(err)
+	err = r.scriptError(r.L.PCall(0, lua.MultRet, nil))
+	if delivered, stopped := r.vm.state(); err == nil && r.compiling() && (delivered || stopped && r.comp.stop == "") {
+		return ErrInterrupted
+	}
+	return err
 }
+
+// ErrInterrupted is what Run returns in Compile mode when an interrupt
+// or a stop cut the script's top level short: what it recorded may be
+// incomplete.
+var ErrInterrupted = errors.New("interrupted before the script's top level had run")
 
 // Interrupt raises the error "interrupted!" once in the running script,
 // at the Lua line it is executing or in the syscall.sleep it waits in,

@@ -77,7 +77,7 @@ func (r *Runtime) kprobe(L *lua.LState) int {
 		L.ArgError(1, "expected 'name:function', as in 'myprobe:do_sys_open'")
 	}
 	ret := L.ToBool(3)
-	p := &probe{what: "kprobe on " + fn, kind: proto.Kprobe, opts: value.CompileOptions{Section: section(proto.Kprobe, ret) + fn}}
+	p := &probe{what: probeName(proto.Kprobe, ret) + " on " + fn, kind: proto.Kprobe, opts: value.CompileOptions{Section: section(proto.Kprobe, ret) + fn}}
 	p.attach = func(prog *ebpf.Program) (link.Link, error) {
 		opts := &link.KprobeOptions{TraceFSPrefix: eventPrefix}
 		if ret {
@@ -106,7 +106,7 @@ func (r *Runtime) uprobe(L *lua.LState) int {
 	if at == "" {
 		at = fmt.Sprintf("0x%x", t.Address)
 	}
-	p := &probe{what: "uprobe on " + spec, kind: proto.Uprobe, opts: value.CompileOptions{Section: section(proto.Uprobe, ret) + t.Path + ":" + at}}
+	p := &probe{what: probeName(proto.Uprobe, ret) + " on " + spec, kind: proto.Uprobe, opts: value.CompileOptions{Section: section(proto.Uprobe, ret) + t.Path + ":" + at}}
 	p.attach = func(prog *ebpf.Program) (link.Link, error) {
 		ex, err := link.OpenExecutable(t.Path)
 		if err != nil {
@@ -132,6 +132,12 @@ func section(k *proto.Kind, ret bool) string {
 	return k.Section
 }
 
+// probeName names a kind's entry or return probes for messages:
+// "kprobe", "kretprobe".
+func probeName(k *proto.Kind, ret bool) string {
+	return strings.TrimSuffix(section(k, ret), "/")
+}
+
 // probeResult attaches the function at argument n, if there is one, and
 // returns the probe.
 func (r *Runtime) probeResult(L *lua.LState, p *probe, n int) int {
@@ -149,6 +155,10 @@ func (r *Runtime) probeResult(L *lua.LState, p *probe, n int) int {
 // and attaches it to p, raising on failure.
 func (r *Runtime) attachProbe(L *lua.LState, p *probe, n int) *Program {
 	prog := r.programArg(L, n, p.kind, &p.opts)
+	if r.compiling() {
+		r.comp.attached(prog, p.what)
+		return prog
+	}
 	ep, err := prog.load()
 	if err != nil {
 		r.raise(err)
@@ -219,6 +229,9 @@ func (r *Runtime) probeMeta() *lua.LTable {
 // print() in kernel code writes; log:read() returns the next line.
 func (r *Runtime) tracelog(L *lua.LState) int {
 	path := L.OptString(1, "")
+	if r.compiling() {
+		return r.waitStop(L, "bpf.tracelog")
+	}
 	if path == "" {
 		if _, err := tracefs.Mount(); err != nil {
 			L.RaiseError("bpf.tracelog needs tracefs: %v", err)

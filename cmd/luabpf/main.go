@@ -1,5 +1,6 @@
 // Command luabpf runs Lua scripts whose kernel functions are compiled to
-// eBPF: `luabpf run script.lua [args...]`.
+// eBPF: `luabpf run script.lua [args...]`, or writes those functions as
+// an ELF object: `luabpf compile script.lua -o script.o`.
 package main
 
 import (
@@ -31,13 +32,18 @@ const usage = `luabpf runs Lua scripts whose kernel functions are compiled to eB
 Usage:
   luabpf run [flags] SCRIPT [ARGS...]   run a script; it sees ARGS as arg[1], arg[2], ...
                                         (SCRIPT "-" reads the script from standard input)
+  luabpf compile [flags] SCRIPT         write the kernel functions SCRIPT loads, and their
+                                        maps, as an ELF object (-o FILE; default SCRIPT.o);
+                                        see luabpf compile --help
   luabpf version                        print the version (also -v, --version)
   luabpf help                           print this help (also -h, --help)
 
 ` + runFlags + `
-Exit status: 0 on success or interrupt (SIGINT/SIGTERM), 1 on a script or
-compile error, 2 on a usage error. Needs root (or CAP_BPF and CAP_NET_RAW, and
-CAP_PERFMON for print in kernel code).
+Exit status: 0 on success (for run, also on interrupt: SIGINT/SIGTERM), 1 on
+a script or compile error (for compile, also on interrupt), 2 on a usage
+error. run needs root (or CAP_BPF and CAP_NET_RAW, and CAP_PERFMON for print
+in kernel code); compile needs no privileges, except what reading tracepoint
+formats from tracefs takes (root, usually).
 `
 
 // runUsage is what `luabpf run --help` prints.
@@ -79,6 +85,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case "run":
 		return runScript(args[1:], stdin, stdout, stderr)
+	case "compile":
+		return compileScript(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "luabpf: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
