@@ -217,14 +217,27 @@ func (r *Runtime) scriptError(err error) error {
 		if s, ok := le.Object.(lua.LString); ok && interrupted && strings.HasSuffix(string(s), errInterrupted.Error()) {
 			return nil // an interrupt nobody caught: a clean stop
 		}
+		msg := ""
 		switch o := le.Object.(type) {
 		case lua.LString, lua.LNumber:
+			msg = lua.LVAsString(o)
 		default:
-			return errors.New(strings.TrimRight(r.errorObjectText(o)+"\n"+le.StackTrace, "\n"))
+			msg = r.errorObjectText(o)
 		}
+		return &ScriptError{Msg: msg, Traceback: strings.TrimSpace(le.StackTrace)}
 	}
 	return err
 }
+
+// ScriptError is an error the script raised, or that luabpf raised in
+// it: Error gives the message, which starts with the script's file:line
+// where Lua knows it; Traceback the Lua stack when it was raised.
+type ScriptError struct {
+	Msg       string
+	Traceback string
+}
+
+func (e *ScriptError) Error() string { return e.Msg }
 
 // errorObjectText describes an error value that is not a string, as
 // Lua's interpreter does: its __tostring if it has one.

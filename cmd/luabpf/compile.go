@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/luabpf/luabpf/compile"
-	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/runtime"
 )
 
@@ -150,7 +149,7 @@ func compileScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return exit.Code
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "luabpf: %s\n", source.Detail(err))
+		reportError(stderr, err)
 		if errors.Is(err, runtime.ErrInterrupted) {
 			fmt.Fprintf(stderr, "luabpf compile: %s not written\n", c.out)
 		}

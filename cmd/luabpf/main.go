@@ -147,8 +147,20 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &exit):
 		return exit.Code
 	}
-	fmt.Fprintf(stderr, "luabpf: %s\n", source.Detail(err))
+	reportError(stderr, err)
 	return exitScript
+}
+
+// reportError prints an error that ends a run: the message with its
+// file:line and source line; the Lua traceback only when
+// LUABPF_TRACEBACK=1 asks for it, as a message is usually enough and a
+// stack of luabpf's own functions is noise.
+func reportError(stderr io.Writer, err error) {
+	fmt.Fprintf(stderr, "luabpf: %s\n", source.Detail(err))
+	var se *runtime.ScriptError
+	if errors.As(err, &se) && se.Traceback != "" && os.Getenv("LUABPF_TRACEBACK") == "1" {
+		fmt.Fprintln(stderr, se.Traceback)
+	}
 }
 
 // parseStages reads --dump's list.
