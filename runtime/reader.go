@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"time"
 
@@ -72,15 +71,16 @@ func (e *eventReader) Close() error {
 }
 
 // mapReader implements map:reader(pid, cpu, ctype [, bytes]) on perf
-// event arrays and ring buffers. With a cpu (>= 0), only records sent on
-// that CPU arrive, as in the original; without pid and cpu the reader
-// takes every CPU's records. bytes sizes each ring.
+// event arrays and ring buffers: the records kernel code sends from any
+// CPU, typed as ctype, through rings of bytes each. The original read
+// only the given CPU's (and refused to read all of them), so records a
+// program sent on another CPU were lost: scripts pass pid and cpu as it
+// needed them, and luabpf takes them and reads every CPU's ring.
 func (r *Runtime) mapReader(L *lua.LState) int {
 	m := checkMap(L, 1)
 	if r.compiling() {
 		return r.waitStop(L, "map:reader")
 	}
-	cpu := L.OptInt(3, -1)
 	var typ *ctype.Type
 	if v := L.Get(4); v != lua.LNil {
 		t, err := r.ffi.TypeOf(L, v)
@@ -96,7 +96,7 @@ func (r *Runtime) mapReader(L *lua.LState) int {
 	var src records
 	switch m.desc.Type.User {
 	case proto.PerfReader:
-		src, err = r.perfReader(em, cpu, L.OptInt(5, defaultPerfBytes))
+		src, err = r.perfReader(em, L.OptInt(5, defaultPerfBytes))
 	case proto.RingReader:
 		var rd *ringbuf.Reader
 		rd, err = ringbuf.NewReader(em)
@@ -116,25 +116,11 @@ func (r *Runtime) mapReader(L *lua.LState) int {
 	return 1
 }
 
-// perfReader opens rings on every CPU; with cpu >= 0 it then takes the
-// other CPUs' rings out of the map, so only that CPU's records arrive.
-func (r *Runtime) perfReader(m *ebpf.Map, cpu, bytes int) (records, error) {
-	if cpu >= int(m.MaxEntries()) {
-		return nil, fmt.Errorf("CPU %d is beyond the map's %d entries (one per CPU)", cpu, m.MaxEntries())
-	}
+// perfReader opens a ring on every CPU, so records from any CPU arrive.
+func (r *Runtime) perfReader(m *ebpf.Map, bytes int) (records, error) {
 	rd, err := perf.NewReader(m, bytes)
 	if err != nil {
 		return nil, err
-	}
-	if cpu >= 0 {
-		for i := uint32(0); i < m.MaxEntries(); i++ {
-			if int(i) != cpu {
-				if err := m.Delete(i); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
-					rd.Close()
-					return nil, err
-				}
-			}
-		}
 	}
 	return perfRecords{rd}, nil
 }
