@@ -11,6 +11,7 @@ import (
 	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/proto"
+	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -185,7 +186,7 @@ func isCharArray(t *ctype.Type) bool {
 // keyBytes converts a Lua value to the map's key bytes.
 func (r *Runtime) keyBytes(L *lua.LState, m *Map, k lua.LValue) ([]byte, error) {
 	b := make([]byte, m.desc.Key.Size)
-	if err := r.ffi.FromLua(L, m.desc.Key, k, b); err != nil {
+	if err := r.ffi.FromLua(L, scalarFor(m.desc.Key, k), k, b); err != nil {
 		return nil, fmt.Errorf("bad map key: %w", err)
 	}
 	return b, nil
@@ -259,7 +260,7 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error {
 	conv := func(v lua.LValue) ([]byte, error) {
 		b := make([]byte, m.desc.Value.Size)
-		return b, r.ffi.FromLua(L, m.desc.Value, v, b)
+		return b, r.ffi.FromLua(L, scalarFor(m.desc.Value, v), v, b)
 	}
 	if !m.percpu() {
 		b, err := conv(v)
@@ -378,6 +379,22 @@ func (r *Runtime) mapType(L *lua.LState, n int, fixed string) *ctype.Type {
 	}
 	if t.Size <= 0 {
 		L.ArgError(n, "map keys and values need a complete type with a size")
+	}
+	return t
+}
+
+// scalarFor is the type a Lua value is stored as into a key or value of
+// type t: a number fills a one-element array of integers (uint64_t [1],
+// which the original's scripts give maps) as its element.
+func scalarFor(t *ctype.Type, v lua.LValue) *ctype.Type {
+	if t.Kind != ctype.Array || t.Len != 1 || !t.Elem.IsInteger() {
+		return t
+	}
+	if _, ok := v.(lua.LNumber); ok {
+		return t.Elem
+	}
+	if c, ok := ffi.CDataOf(v); ok && c.Type.IsInteger() {
+		return t.Elem
 	}
 	return t
 }

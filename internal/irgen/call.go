@@ -143,6 +143,10 @@ func (g *builder) xadd(args []operand, _ string) operand {
 		g.errorf("xadd needs a map value to add to, as in xadd(map[key], 1); this is %s", dst.kindName())
 	}
 	ct := dst.m.ct
+	if e := oneElement(ct); e != nil {
+		ct = e // the element of a one-element array value
+		dst.m.ct = e
+	}
 	if dst.m.bf.BitSize > 0 || !ct.IsInteger() || (ct.Size != 4 && ct.Size != 8) {
 		g.errorf("xadd adds to 32- or 64-bit integers; this is %s", ct.String())
 	}

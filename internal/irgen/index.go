@@ -163,6 +163,13 @@ func (g *builder) member(obj, key operand, name, how string) operand {
 		}
 	}
 	ct := obj.m.ct
+	if i, ok := key.constInt(); ok && key.kind == opConst && i == 0 && !obj.m.field && ct.Kind != ctype.Array {
+		// The object itself, as index 0 of the pointer a map lookup
+		// gives in the original: v = m[k]; v[0] = v[0] + 1.
+		o := obj
+		o.m.field = ct.Kind != ctype.Struct && ct.Kind != ctype.Union
+		return o
+	}
 	switch ct.Kind {
 	case ctype.Struct, ctype.Union:
 		fname := fieldName(key)

@@ -104,6 +104,9 @@ func (g *builder) byPointer(a mapArg) bool {
 // holding a string's bytes.
 func (g *builder) mapValue(a mapArg) *ir.Value {
 	ct, o := a.ct, a.o
+	if e := oneElement(ct); e != nil && o.isNumeric() {
+		ct = e // a scalar for a one-element array: uint64_t [1]
+	}
 	if ct.IsInteger() || ct.Kind == ctype.Pointer {
 		x := g.toInt(o, "the map "+a.what)
 		if isBool(ct) {
@@ -130,4 +133,14 @@ func (g *builder) checkMapAccess(m *Map, how string) {
 	case proto.StackIDs:
 		g.errorf("a %s map cannot be %s by index in kernel code; record stacks with stack_id(map, flags) and read them in userspace", m.Type.Name, how)
 	}
+}
+
+// oneElement returns the element type of a one-element array of
+// integers (uint64_t [1], which the original's scripts give maps so
+// that a scalar fills it), or nil.
+func oneElement(ct *ctype.Type) *ctype.Type {
+	if ct.Kind == ctype.Array && ct.Len == 1 && ct.Elem.IsInteger() {
+		return ct.Elem
+	}
+	return nil
 }
