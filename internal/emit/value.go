@@ -85,9 +85,9 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpAtomicAdd:
 		base, off := e.address(v, 0)
 		e.add(asm.AddAtomic.Mem(base, reg(v.Args[1]), size(v.Type.Size), off))
-	case ir.OpLoadPktAbs:
+	case ir.OpLoadSkbAbs:
 		e.add(asm.LoadAbs(int32(v.AuxInt), size(v.Type.Size)))
-	case ir.OpLoadPkt:
+	case ir.OpLoadSkbInd:
 		e.add(asm.LoadInd(asm.R0, reg(v.Args[1]), int32(v.AuxInt), size(v.Type.Size)))
 	case ir.OpCall:
 		e.add(v.Aux.(asm.BuiltinFunc).Call())

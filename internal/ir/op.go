@@ -51,8 +51,8 @@ const (
 	OpLoadOrZero // v = LoadOrZero <u32> [off] p           p == 0 ? 0 : *(u32 *)(p + off)
 	OpStore      // Store <u32> [off] p x                  *(u32 *)(p + off) = x
 	OpAtomicAdd  // AtomicAdd <u32> [off] p x              lock *(u32 *)(p + off) += x
-	OpLoadPkt    // v = LoadPkt <u16> [off] ctx base       packet bytes at base + off, network order (LD_ABS/LD_IND)
-	OpLoadPktAbs // v = LoadPktAbs <u16> [off] ctx         packet bytes at off (LD_ABS)
+	OpLoadSkbInd // v = LoadSkbInd <u16> [off] ctx base    the skb's packet bytes at base + off, network order (LD_IND)
+	OpLoadSkbAbs // v = LoadSkbAbs <u16> [off] ctx         the skb's packet bytes at off, network order (LD_ABS)
 	OpMapLookup  // v = MapLookup <ptr:map?> {m} key       key: a scalar or a pointer to the key
 	OpMapUpdate  // v = MapUpdate <i64> {m} [flags] key x  x: a scalar or a pointer to the value
 	OpMapDelete  // v = MapDelete <i64> {m} key
@@ -60,6 +60,10 @@ const (
 
 	numOps
 )
+
+// OpLoadPkt is the old name of OpLoadSkbInd, kept until irgen uses the
+// new one.
+const OpLoadPkt = OpLoadSkbInd
 
 // Effect says what an Op does besides computing its value.
 type Effect uint8
@@ -123,8 +127,8 @@ var opTable = [numOps]opInfo{
 	// Packet loads read memory the program cannot change, but an
 	// out-of-bounds LD_ABS ends the program; merging two equal loads keeps
 	// that behaviour, removing an unused one only drops an early exit.
-	OpLoadPkt:    {name: "LoadPkt", args: 2},
-	OpLoadPktAbs: {name: "LoadPktAbs", args: 1},
+	OpLoadSkbInd: {name: "LoadSkbInd", args: 2},
+	OpLoadSkbAbs: {name: "LoadSkbAbs", args: 1},
 	OpMapLookup:  {name: "MapLookup", args: 1, effect: ReadsMem},
 	OpMapUpdate:  {name: "MapUpdate", args: 2, effect: WritesMem},
 	OpMapDelete:  {name: "MapDelete", args: 1, effect: WritesMem},

@@ -114,7 +114,7 @@ func (v *Value) LongString() string {
 // when zero.
 func (v *Value) hasAuxInt() bool {
 	switch v.Op {
-	case OpConst, OpLoad, OpLoadOrZero, OpStore, OpAtomicAdd, OpLoadPkt, OpLoadPktAbs, OpMapUpdate:
+	case OpConst, OpLoad, OpLoadOrZero, OpStore, OpAtomicAdd, OpLoadSkbInd, OpLoadSkbAbs, OpMapUpdate:
 		return true
 	}
 	return v.AuxInt != 0

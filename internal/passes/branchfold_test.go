@@ -38,7 +38,7 @@ func TestBlockmergeSharesConstantReturns(t *testing.T) {
 	src := `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [17]
   v3 = Eq <bool> v1 v2
   If v3 -> b1 b2
@@ -74,8 +74,8 @@ func TestBlockmergeDropsConditionOfMergedReturns(t *testing.T) {
 	src := `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
-  v2 = LoadPktAbs <u8> [24] v0
+  v1 = LoadSkbAbs <u8> [23] v0
+  v2 = LoadSkbAbs <u8> [24] v0
   v3 = Gt <bool> v1 v2
   If v3 -> b1 b2
 b1: <- b0

@@ -131,7 +131,7 @@ func (c *checker) value(st *regState, v *ir.Value) error {
 				return fmt.Errorf("%v: argument %d in r%d, want r%d", v.LongString(), k+1, a.Reg, R1+k)
 			}
 		}
-	case ir.OpLoadPkt, ir.OpLoadPktAbs:
+	case ir.OpLoadSkbInd, ir.OpLoadSkbAbs:
 		if v.Args[0].Reg != R6 {
 			return fmt.Errorf("%v: context in r%d, want r6", v.LongString(), v.Args[0].Reg)
 		}

@@ -16,7 +16,7 @@ const (
 	NumRegs = 10
 )
 
-// callerSaved are the registers calls and packet loads clobber.
+// callerSaved are the registers calls and skb loads clobber.
 const callerSaved = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5
 
 // FitsImm reports whether c fits a sign-extended 32-bit immediate.
@@ -93,7 +93,7 @@ func (s *state) needsReg(v *ir.Value) bool {
 	case remat(v):
 		return s.regUse[v]
 	}
-	return v.Uses > 0 || v.Op == ir.OpCall || v.Op == ir.OpLoadPkt || v.Op == ir.OpLoadPktAbs || v.Op == ir.OpArg
+	return v.Uses > 0 || v.Op == ir.OpCall || v.Op == ir.OpLoadSkbInd || v.Op == ir.OpLoadSkbAbs || v.Op == ir.OpArg
 }
 
 // Dead reports whether v computes a value nothing reads and has no other
@@ -139,7 +139,7 @@ func (s *state) findRegUses() {
 
 // clobbers reports whether v's instruction overwrites R0-R5.
 func clobbers(v *ir.Value) bool {
-	return v.Op == ir.OpCall || v.Op == ir.OpLoadPkt || v.Op == ir.OpLoadPktAbs
+	return v.Op == ir.OpCall || v.Op == ir.OpLoadSkbInd || v.Op == ir.OpLoadSkbAbs
 }
 
 // twoAddress reports whether v's instruction computes into the register

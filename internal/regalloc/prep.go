@@ -115,7 +115,7 @@ func (s *state) constrain(b *ir.Block, i int, v *ir.Value) int {
 		}
 		s.fixed[v] = R0
 		return i + s.copyResult(b, i, v)
-	case ir.OpLoadPkt, ir.OpLoadPktAbs:
+	case ir.OpLoadSkbInd, ir.OpLoadSkbAbs:
 		s.copyArg(b, &i, v, 0, R6)
 		s.fixed[v] = R0
 		return i + s.copyResult(b, i, v)
