@@ -61,10 +61,6 @@ const (
 	numOps
 )
 
-// OpLoadPkt is the old name of OpLoadSkbInd, kept until irgen uses the
-// new one.
-const OpLoadPkt = OpLoadSkbInd
-
 // Effect says what an Op does besides computing its value.
 type Effect uint8
 
