@@ -110,12 +110,12 @@ func (v *Value) LongString() string {
 	return b.String()
 }
 
-// hasAuxInt reports whether v's op uses AuxInt, so it is printed even
-// when zero.
+// hasAuxInt reports whether v's AuxInt is printed: always when its op
+// has one, so a zero offset shows, except a SlotAddr at its slot's start.
 func (v *Value) hasAuxInt() bool {
-	switch v.Op {
-	case OpConst, OpLoad, OpLoadOrZero, OpStore, OpAtomicAdd, OpLoadSkbInd, OpLoadSkbAbs, OpMapUpdate:
-		return true
+	switch v.Op.AuxInt() {
+	case AuxNone, AuxSlotOffset:
+		return v.AuxInt != 0
 	}
-	return v.AuxInt != 0
+	return true
 }
