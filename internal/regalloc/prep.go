@@ -87,7 +87,7 @@ func (s *state) conventionalSSA() {
 			for i, a := range phi.Args {
 				p := b.Preds[i]
 				var c *ir.Value
-				if remat(a) {
+				if a.Op.IsRemat() {
 					c = p.NewValue(a.Op, a.Type, p.Line)
 					c.AuxInt, c.Aux = a.AuxInt, a.Aux
 				} else {
@@ -105,29 +105,24 @@ func (s *state) conventionalSSA() {
 // i of b; it returns the index of the last value it handled, so the
 // caller continues after v and its copies.
 func (s *state) constrain(b *ir.Block, i int, v *ir.Value) int {
-	switch v.Op {
-	case ir.OpArg:
-		s.fixed[v] = R1
-		return i + s.copyResult(b, i, v)
-	case ir.OpCall:
-		for k := range v.Args {
-			s.copyArg(b, &i, v, k, int8(R1+k))
+	for k := range v.Args {
+		if r, ok := v.Op.ArgReg(k); ok {
+			s.copyArg(b, &i, v, k, r)
 		}
-		s.fixed[v] = R0
-		return i + s.copyResult(b, i, v)
-	case ir.OpLoadSkbInd, ir.OpLoadSkbAbs:
-		s.copyArg(b, &i, v, 0, R6)
-		s.fixed[v] = R0
-		return i + s.copyResult(b, i, v)
 	}
-	return i
+	r, ok := v.Op.ResultReg()
+	if !ok {
+		return i
+	}
+	s.fixed[v] = r
+	return i + s.copyResult(b, i, v)
 }
 
 // copyArg makes argument k of v (at index *i in b) a copy fixed to reg.
 // A rematerialisable argument used only here is fixed in place instead.
 func (s *state) copyArg(b *ir.Block, i *int, v *ir.Value, k int, reg int8) {
 	a := v.Args[k]
-	if remat(a) {
+	if a.Op.IsRemat() {
 		c := b.NewValueAt(*i, a.Op, a.Type, v.Line)
 		c.AuxInt, c.Aux = a.AuxInt, a.Aux
 		v.SetArg(k, c)
@@ -158,7 +153,7 @@ func (s *state) constrainControl(b *ir.Block) {
 	}
 	a := b.Control
 	var c *ir.Value
-	if remat(a) {
+	if a.Op.IsRemat() {
 		c = b.NewValue(a.Op, a.Type, b.Line)
 		c.AuxInt, c.Aux = a.AuxInt, a.Aux
 	} else {
@@ -176,7 +171,7 @@ func (s *state) materialize() {
 		for i := 0; i < len(b.Values); i++ {
 			v := b.Values[i]
 			for k, a := range v.Args {
-				if !remat(a) || Inline(v, k) || v.Op == ir.OpPhi {
+				if !a.Op.IsRemat() || Inline(v, k) || v.Op == ir.OpPhi {
 					continue
 				}
 				if _, ok := s.fixed[a]; ok && a.Uses == 1 {
@@ -193,7 +188,7 @@ func (s *state) materialize() {
 		}
 		if c := b.Control; c != nil && Fused(c) {
 			for k, a := range c.Args {
-				if remat(a) && !Inline(c, k) && !(a.Uses == 1 && a.Block == b) {
+				if a.Op.IsRemat() && !Inline(c, k) && !(a.Uses == 1 && a.Block == b) {
 					m := b.NewValue(a.Op, a.Type, b.Line)
 					m.AuxInt, m.Aux = a.AuxInt, a.Aux
 					c.SetArg(k, m)
@@ -203,7 +198,7 @@ func (s *state) materialize() {
 	}
 	// Unused originals disappear; inline-only ones stay for emit.
 	for _, b := range s.f.Blocks {
-		b.RemoveDead(func(v *ir.Value) bool { return !remat(v) || v.Uses > 0 })
+		b.RemoveDead(func(v *ir.Value) bool { return !v.Op.IsRemat() || v.Uses > 0 })
 	}
 }
 

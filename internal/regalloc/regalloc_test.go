@@ -78,7 +78,7 @@ b2:
 		t.Errorf("call in r%d with args r%d, r%d; want r0, r1, r2\n%s", call.Reg, call.Args[0].Reg, call.Args[1].Reg, f)
 	}
 	ld := findValue(f, func(v *ir.Value) bool { return v.Op == ir.OpLoadSkbAbs })
-	if ld.Reg != R0 || ld.Args[0].Reg != R6 {
+	if ld.Reg != R0 || ld.Args[0].Reg != 6 {
 		t.Errorf("packet load in r%d with ctx in r%d; want r0 and r6\n%s", ld.Reg, ld.Args[0].Reg, f)
 	}
 	// Only the entry move of the context from R1 to R6 remains.
