@@ -124,9 +124,7 @@ func slotSpans(f *ir.Func) map[*ir.Slot]span {
 				}
 				s := a.Aux.(*ir.Slot)
 				touch(s)
-				switch v.Op {
-				case ir.OpLoad, ir.OpStore, ir.OpLoadOrZero, ir.OpAtomicAdd, ir.OpCall:
-				default:
+				if !v.Op.IsMemAccess() && !v.Op.CallsHelper() {
 					everywhere[s] = true
 				}
 			}
