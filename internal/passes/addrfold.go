@@ -14,10 +14,10 @@ func addrfold(f *ir.Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			foldSlotOffset(v)
-			switch v.Op {
-			case ir.OpLoadSkbInd:
+			switch {
+			case v.Op == ir.OpLoadSkbInd:
 				foldPktAddr(v)
-			case ir.OpLoad, ir.OpLoadOrZero, ir.OpStore, ir.OpAtomicAdd:
+			case v.Op.IsMemAccess():
 				foldMemAddr(v)
 			}
 		}
