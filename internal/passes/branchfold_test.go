@@ -69,7 +69,8 @@ b4: <- b2
 }
 
 // Merging two returns of the same constant turns the branch into a jump;
-// its condition must go too, or it reaches emission without a register.
+// its condition must go too (the pipeline runs dce after blockmerge for
+// it), or it reaches emission without a register.
 func TestBlockmergeDropsConditionOfMergedReturns(t *testing.T) {
 	src := `func f
 b0:
@@ -85,7 +86,7 @@ b2: <- b0
   v5 = Const <i64> [1]
   Ret v5
 `
-	got := runPass(t, src, blockmerge)
+	got := runPipeline(t, src, &Config{Verify: true})
 	if strings.Contains(got, "Gt") {
 		t.Errorf("the unused condition survived:\n%s", got)
 	}

@@ -41,7 +41,6 @@ func lookupcse(f *ir.Func) {
 			break
 		}
 	}
-	dce(f)
 }
 
 // callsBetween reports whether some path from a to b (a dominates b)
