@@ -65,16 +65,13 @@ func (b *Block) terminator() string {
 	switch b.Kind {
 	case BlockPlain:
 		s = "Plain ->"
-		for _, t := range b.Succs {
-			s += " " + t.String()
-		}
 	case BlockIf:
 		s = fmt.Sprintf("If %v ->", b.Control)
-		for _, t := range b.Succs {
-			s += " " + t.String()
-		}
 	case BlockRet:
 		s = fmt.Sprintf("Ret %v", b.Control)
+	}
+	for _, t := range b.Succs {
+		s += " " + t.String()
 	}
 	if b.Line > 0 {
 		s += fmt.Sprintf(" @%d", b.Line)

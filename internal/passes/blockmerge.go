@@ -64,7 +64,7 @@ func bypassEmpty(b *ir.Block) bool {
 		if s == e {
 			continue
 		}
-		if hasPhis(s) && s.PredIndex(b) >= 0 {
+		if s.HasPhis() && s.PredIndex(b) >= 0 {
 			continue // would need two different phi arguments for one edge
 		}
 		ei := s.PredIndex(e)
