@@ -56,7 +56,7 @@ func (s *state) splitCriticalEdges() {
 			continue
 		}
 		for i, t := range b.Succs {
-			if len(t.Preds) < 2 || !hasPhi(t) {
+			if len(t.Preds) < 2 || !t.HasPhis() {
 				continue
 			}
 			mid := s.f.NewBlock(ir.BlockPlain)
@@ -69,8 +69,6 @@ func (s *state) splitCriticalEdges() {
 		}
 	}
 }
-
-func hasPhi(b *ir.Block) bool { return len(b.Values) > 0 && b.Values[0].Op == ir.OpPhi }
 
 // conventionalSSA gives each phi argument a copy at the end of its
 // predecessor and each phi a copy right after the phis, so a phi and its
@@ -86,13 +84,7 @@ func (s *state) conventionalSSA() {
 			phi := b.Values[k]
 			for i, a := range phi.Args {
 				p := b.Preds[i]
-				var c *ir.Value
-				if a.Op.IsRemat() {
-					c = p.NewValue(a.Op, a.Type, p.Line)
-					c.AuxInt, c.Aux = a.AuxInt, a.Aux
-				} else {
-					c = p.NewValue(ir.OpCopy, phi.Type, p.Line, a)
-				}
+				c := hold(p, len(p.Values), a, phi.Type, p.Line)
 				phi.SetArg(i, c)
 				s.phiArg[c] = true
 			}
@@ -118,19 +110,11 @@ func (s *state) constrain(b *ir.Block, i int, v *ir.Value) int {
 	return i + s.copyResult(b, i, v)
 }
 
-// copyArg makes argument k of v (at index *i in b) a copy fixed to reg.
-// A rematerialisable argument used only here is fixed in place instead.
+// copyArg makes argument k of v (at index *i in b) a copy fixed to reg;
+// a rematerialisable argument is made again there instead.
 func (s *state) copyArg(b *ir.Block, i *int, v *ir.Value, k int, reg int8) {
 	a := v.Args[k]
-	if a.Op.IsRemat() {
-		c := b.NewValueAt(*i, a.Op, a.Type, v.Line)
-		c.AuxInt, c.Aux = a.AuxInt, a.Aux
-		v.SetArg(k, c)
-		s.fixed[c] = reg
-		*i++
-		return
-	}
-	c := b.NewValueAt(*i, ir.OpCopy, a.Type, v.Line, a)
+	c := hold(b, *i, a, a.Type, v.Line)
 	v.SetArg(k, c)
 	s.fixed[c] = reg
 	*i++
@@ -152,13 +136,7 @@ func (s *state) constrainControl(b *ir.Block) {
 		return
 	}
 	a := b.Control
-	var c *ir.Value
-	if a.Op.IsRemat() {
-		c = b.NewValue(a.Op, a.Type, b.Line)
-		c.AuxInt, c.Aux = a.AuxInt, a.Aux
-	} else {
-		c = b.NewValue(ir.OpCopy, a.Type, b.Line, a)
-	}
+	c := hold(b, len(b.Values), a, a.Type, b.Line)
 	b.SetControl(c)
 	s.fixed[c] = R0
 }
@@ -177,21 +155,17 @@ func (s *state) materialize() {
 				if _, ok := s.fixed[a]; ok && a.Uses == 1 {
 					continue // already a private copy for this use
 				}
-				if a.Uses == 1 && a.Block == b && indexIn(b, a) == i-1 {
+				if a.Uses == 1 && a.Block == b && b.Index(a) == i-1 {
 					continue // defined right before its only use
 				}
-				c := b.NewValueAt(i, a.Op, a.Type, v.Line)
-				c.AuxInt, c.Aux = a.AuxInt, a.Aux
-				v.SetArg(k, c)
+				v.SetArg(k, remake(b, i, a, v.Line))
 				i++
 			}
 		}
 		if c := b.Control; c != nil && Fused(c) {
 			for k, a := range c.Args {
 				if a.Op.IsRemat() && !Inline(c, k) && !(a.Uses == 1 && a.Block == b) {
-					m := b.NewValue(a.Op, a.Type, b.Line)
-					m.AuxInt, m.Aux = a.AuxInt, a.Aux
-					c.SetArg(k, m)
+					c.SetArg(k, remake(b, len(b.Values), a, b.Line))
 				}
 			}
 		}
@@ -202,11 +176,18 @@ func (s *state) materialize() {
 	}
 }
 
-func indexIn(b *ir.Block, v *ir.Value) int {
-	for i, x := range b.Values {
-		if x == v {
-			return i
-		}
+// remake inserts the rematerialisable value a again, at index i of b.
+func remake(b *ir.Block, i int, a *ir.Value, line int) *ir.Value {
+	c := b.NewValueAt(i, a.Op, a.Type, line)
+	c.AuxInt, c.Aux = a.AuxInt, a.Aux
+	return c
+}
+
+// hold inserts at index i of b a value of type t that holds a: a made
+// again when it is rematerialisable, else a copy of it.
+func hold(b *ir.Block, i int, a *ir.Value, t ir.Type, line int) *ir.Value {
+	if a.Op.IsRemat() {
+		return remake(b, i, a, line)
 	}
-	return -1
+	return b.NewValueAt(i, ir.OpCopy, t, line, a)
 }
