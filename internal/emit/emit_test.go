@@ -13,7 +13,7 @@ func TestDeadValueEmitsNothing(t *testing.T) {
 	f, err := ir.Parse(`func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [5]
   v3 = Gt <bool> v1 v2
   v4 = Add <i64> v1 v2

@@ -96,8 +96,9 @@ type span struct{ first, last int }
 // slotSpans finds where each slot is used. The function is acyclic (loops
 // are unrolled), so every path meets the positions in increasing order:
 // two slots whose spans do not overlap are never needed at once and can
-// share memory. A slot whose address goes anywhere but a memory access or
-// a helper call is treated as alive throughout.
+// share memory. A slot whose address goes anywhere but the address of a
+// memory access or a helper call (stored as a value, say) is treated as
+// alive throughout.
 func slotSpans(f *ir.Func) map[*ir.Slot]span {
 	po := f.Postorder()
 	spans := map[*ir.Slot]span{}
@@ -118,15 +119,13 @@ func slotSpans(f *ir.Func) map[*ir.Slot]span {
 			if v.Op == ir.OpSlotAddr {
 				touch(v.Aux.(*ir.Slot))
 			}
-			for _, a := range v.Args {
+			for i, a := range v.Args {
 				if a.Op != ir.OpSlotAddr {
 					continue
 				}
 				s := a.Aux.(*ir.Slot)
 				touch(s)
-				switch v.Op {
-				case ir.OpLoad, ir.OpStore, ir.OpLoadOrZero, ir.OpAtomicAdd, ir.OpCall:
-				default:
+				if !(v.Op.IsMemAccess() && i == 0) && !v.Op.CallsHelper() {
 					everywhere[s] = true
 				}
 			}

@@ -22,14 +22,31 @@ func size(n uint8) asm.Size {
 	return asm.DWord
 }
 
+// aluOps are the two-operand ALU instructions of the IR's arithmetic.
 var aluOps = map[ir.Op]asm.ALUOp{
 	ir.OpAdd: asm.Add, ir.OpSub: asm.Sub, ir.OpMul: asm.Mul, ir.OpDiv: asm.Div,
 	ir.OpSDiv: asm.SDiv, ir.OpMod: asm.Mod, ir.OpSMod: asm.SMod, ir.OpAnd: asm.And,
 	ir.OpOr: asm.Or, ir.OpXor: asm.Xor, ir.OpLsh: asm.LSh, ir.OpRsh: asm.RSh, ir.OpArsh: asm.ArSh,
 }
 
+// bswapSizes are the widths the byte swaps convert to big-endian.
+var bswapSizes = map[ir.Op]asm.Size{ir.OpBswap16: asm.Half, ir.OpBswap32: asm.Word, ir.OpBswap64: asm.DWord}
+
 // value emits the instructions computing v.
 func (e *emitter) value(v *ir.Value) {
+	if op, ok := aluOps[v.Op]; ok {
+		e.binary(v, op)
+		return
+	}
+	if v.Op.IsCompare() {
+		if !regalloc.Fused(v) {
+			// A comparison whose result lives in a register.
+			e.add(asm.Mov.Imm(reg(v), 1))
+			e.add(e.condJump(v, false, 1))
+			e.add(asm.Mov.Imm(reg(v), 0))
+		}
+		return
+	}
 	switch v.Op {
 	case ir.OpConst:
 		if v.Reg >= 0 {
@@ -47,9 +64,6 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpMapPtr:
 		m := v.Aux.(*ir.MapRef)
 		e.add(asm.LoadMapPtr(reg(v), 0).WithReference(m.Name))
-	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv, ir.OpSDiv, ir.OpMod, ir.OpSMod,
-		ir.OpAnd, ir.OpOr, ir.OpXor, ir.OpLsh, ir.OpRsh, ir.OpArsh:
-		e.binary(v)
 	case ir.OpNeg:
 		e.move(reg(v), reg(v.Args[0]))
 		e.add(asm.Neg.Imm(reg(v), 0))
@@ -58,13 +72,7 @@ func (e *emitter) value(v *ir.Value) {
 		e.add(asm.Xor.Imm(reg(v), -1))
 	case ir.OpBswap16, ir.OpBswap32, ir.OpBswap64:
 		e.move(reg(v), reg(v.Args[0]))
-		e.add(asm.HostTo(asm.BE, reg(v), map[ir.Op]asm.Size{ir.OpBswap16: asm.Half, ir.OpBswap32: asm.Word, ir.OpBswap64: asm.DWord}[v.Op]))
-	case ir.OpEq, ir.OpNe, ir.OpLt, ir.OpLe, ir.OpGt, ir.OpGe, ir.OpSLt, ir.OpSLe, ir.OpSGt, ir.OpSGe, ir.OpTst:
-		if !regalloc.Fused(v) {
-			e.add(asm.Mov.Imm(reg(v), 1))
-			e.add(e.condJump(v, false, 1))
-			e.add(asm.Mov.Imm(reg(v), 0))
-		}
+		e.add(asm.HostTo(asm.BE, reg(v), bswapSizes[v.Op]))
 	case ir.OpLoad:
 		base, off := e.address(v, 0)
 		e.add(asm.LoadMem(reg(v), base, off, size(v.Type.Size)))
@@ -85,9 +93,9 @@ func (e *emitter) value(v *ir.Value) {
 	case ir.OpAtomicAdd:
 		base, off := e.address(v, 0)
 		e.add(asm.AddAtomic.Mem(base, reg(v.Args[1]), size(v.Type.Size), off))
-	case ir.OpLoadPktAbs:
+	case ir.OpLoadSkbAbs:
 		e.add(asm.LoadAbs(int32(v.AuxInt), size(v.Type.Size)))
-	case ir.OpLoadPkt:
+	case ir.OpLoadSkbInd:
 		e.add(asm.LoadInd(asm.R0, reg(v.Args[1]), int32(v.AuxInt), size(v.Type.Size)))
 	case ir.OpCall:
 		e.add(v.Aux.(asm.BuiltinFunc).Call())
@@ -119,8 +127,7 @@ func (e *emitter) loadConst(r asm.Register, c int64) {
 }
 
 // binary emits a two-address ALU operation: dst = a; dst op= b.
-func (e *emitter) binary(v *ir.Value) {
-	op := aluOps[v.Op]
+func (e *emitter) binary(v *ir.Value, op asm.ALUOp) {
 	dst := reg(v)
 	a := v.Args[0]
 	if regalloc.Inline(v, 1) {

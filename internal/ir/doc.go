@@ -16,7 +16,16 @@
 //     predecessor, in Preds order;
 //   - If blocks have two successors and a Bool control, Plain blocks one,
 //     Ret blocks none and a control;
-//   - Preds and Succs mirror each other.
+//   - Preds and Succs mirror each other;
+//   - an op whose AuxInt means nothing has it 0, and a helper call has at
+//     most five arguments (R1-R5).
+//
+// What the later stages need to know about an op is a column of the op
+// table (optable.go), not a list of ops in each stage: its effect, what
+// its AuxInt means, whether it accesses memory or calls a helper, and the
+// form of its instruction (which argument may be an immediate and under
+// which rule, two-address or not, fixed argument and result registers,
+// the registers it clobbers, whether it is rematerialised).
 //
 // Values are 64 bits wide in registers. A Type says how many of those bits
 // are meaningful and whether they are signed (for comparisons, division and

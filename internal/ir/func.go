@@ -169,6 +169,19 @@ func (b *Block) PredIndex(p *Block) int {
 	return -1
 }
 
+// Index returns the index of v in b.Values, or -1.
+func (b *Block) Index(v *Value) int {
+	for i, x := range b.Values {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// HasPhis reports whether b starts with a phi.
+func (b *Block) HasPhis() bool { return len(b.Values) > 0 && b.Values[0].Op == OpPhi }
+
 // String returns "bN".
 func (b *Block) String() string { return fmt.Sprintf("b%d", b.ID) }
 

@@ -10,7 +10,7 @@ const sample = `func sample
   map counts key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0 @29
+  v1 = LoadSkbAbs <u8> [23] v0 @29
   v2 = Const <i64> [17]
   v3 = Eq <bool> v1 v2 @30
   If v3 -> b1 b2 @30

@@ -65,16 +65,13 @@ func (b *Block) terminator() string {
 	switch b.Kind {
 	case BlockPlain:
 		s = "Plain ->"
-		for _, t := range b.Succs {
-			s += " " + t.String()
-		}
 	case BlockIf:
 		s = fmt.Sprintf("If %v ->", b.Control)
-		for _, t := range b.Succs {
-			s += " " + t.String()
-		}
 	case BlockRet:
 		s = fmt.Sprintf("Ret %v", b.Control)
+	}
+	for _, t := range b.Succs {
+		s += " " + t.String()
 	}
 	if b.Line > 0 {
 		s += fmt.Sprintf(" @%d", b.Line)
@@ -110,12 +107,12 @@ func (v *Value) LongString() string {
 	return b.String()
 }
 
-// hasAuxInt reports whether v's op uses AuxInt, so it is printed even
-// when zero.
+// hasAuxInt reports whether v's AuxInt is printed: always when its op
+// has one, so a zero offset shows, except a SlotAddr at its slot's start.
 func (v *Value) hasAuxInt() bool {
-	switch v.Op {
-	case OpConst, OpLoad, OpLoadOrZero, OpStore, OpAtomicAdd, OpLoadPkt, OpLoadPktAbs, OpMapUpdate:
-		return true
+	switch v.Op.AuxInt() {
+	case AuxNone, AuxSlotOffset:
+		return v.AuxInt != 0
 	}
-	return v.AuxInt != 0
+	return true
 }

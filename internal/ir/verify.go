@@ -42,6 +42,12 @@ func Verify(f *Func) error {
 				if n := v.Op.NumArgs(); n >= 0 && n != len(v.Args) {
 					return fmt.Errorf("%v: %v takes %d args, has %d", v, v.Op, n, len(v.Args))
 				}
+				if n := len(opTable[v.Op].argRegs); v.Op.NumArgs() < 0 && n > 0 && len(v.Args) > n {
+					return fmt.Errorf("%v: %v takes at most %d args, has %d", v, v.Op, n, len(v.Args))
+				}
+			}
+			if v.Op.AuxInt() == AuxNone && v.AuxInt != 0 {
+				return fmt.Errorf("%v: %v has no AuxInt, but it is %d", v, v.Op, v.AuxInt)
 			}
 			for _, a := range v.Args {
 				uses[a]++

@@ -27,7 +27,7 @@ func (g *builder) loadPkt(o operand, rel int64, n int) *ir.Value {
 		if base == nil {
 			base = g.konst(0)
 		}
-		v := g.value(ir.OpLoadPkt, ir.Int(n, false), g.ctx, base)
+		v := g.value(ir.OpLoadSkbInd, ir.Int(n, false), g.ctx, base)
 		v.AuxInt = o.pkt.off + rel
 		return v
 	}

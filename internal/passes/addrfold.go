@@ -7,17 +7,17 @@ import (
 )
 
 // addrfold moves constant offsets into the instructions that use them:
-// a packet load from (x + c) becomes a load from x at offset c (LD_IND
+// an skb load from (x + c) becomes a load from x at offset c (LD_IND
 // takes an immediate), a load from a constant offset becomes LD_ABS, and
 // memory accesses through (p + c) use p with offset c.
 func addrfold(f *ir.Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			foldSlotOffset(v)
-			switch v.Op {
-			case ir.OpLoadPkt:
+			switch {
+			case v.Op == ir.OpLoadSkbInd:
 				foldPktAddr(v)
-			case ir.OpLoad, ir.OpLoadOrZero, ir.OpStore, ir.OpAtomicAdd:
+			case v.Op.IsMemAccess():
 				foldMemAddr(v)
 			}
 		}
@@ -29,7 +29,7 @@ func foldPktAddr(v *ir.Value) {
 		base := v.Args[1]
 		if c, ok := base.IsConst(); ok {
 			if off := v.AuxInt + c; off >= math.MinInt32 && off <= math.MaxInt32 {
-				v.Op = ir.OpLoadPktAbs
+				v.Op = ir.OpLoadSkbAbs
 				v.AuxInt = off
 				v.SetArgs(v.Args[0])
 			}

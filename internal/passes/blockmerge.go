@@ -5,10 +5,9 @@ import "github.com/luabpf/luabpf/internal/ir"
 // blockmerge merges a block into its only predecessor when that
 // predecessor has no other successor, and routes jumps around empty
 // blocks, so the emitter sees the fewest blocks and jumps. A branch
-// whose two sides merged leaves its condition unused; dce then removes
-// it (and what only it used), since nothing after this pass would.
+// whose two sides merged leaves its condition unused, for the dce run
+// after it.
 func blockmerge(f *ir.Func) {
-	merged := false
 	for changed := true; changed; {
 		changed = mergeReturns(f)
 		for _, b := range f.Blocks {
@@ -18,11 +17,7 @@ func blockmerge(f *ir.Func) {
 		}
 		if changed {
 			f.RemoveUnreachable()
-			merged = true
 		}
-	}
-	if merged {
-		dce(f)
 	}
 }
 
@@ -69,7 +64,7 @@ func bypassEmpty(b *ir.Block) bool {
 		if s == e {
 			continue
 		}
-		if hasPhis(s) && s.PredIndex(b) >= 0 {
+		if s.HasPhis() && s.PredIndex(b) >= 0 {
 			continue // would need two different phi arguments for one edge
 		}
 		ei := s.PredIndex(e)

@@ -19,15 +19,11 @@ func branchfold(f *ir.Func) {
 			b.RemoveSucc(drop)
 			b.Kind = ir.BlockPlain
 			b.SetControl(nil)
-		case b.Succs[0] == b.Succs[1] && !hasPhis(b.Succs[0]):
+		case b.Succs[0] == b.Succs[1] && !b.Succs[0].HasPhis():
 			b.RemoveSucc(1)
 			b.Kind = ir.BlockPlain
 			b.SetControl(nil)
 		}
 	}
 	f.RemoveUnreachable()
-}
-
-func hasPhis(b *ir.Block) bool {
-	return len(b.Values) > 0 && b.Values[0].Op == ir.OpPhi
 }

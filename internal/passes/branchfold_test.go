@@ -38,7 +38,7 @@ func TestBlockmergeSharesConstantReturns(t *testing.T) {
 	src := `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [17]
   v3 = Eq <bool> v1 v2
   If v3 -> b1 b2
@@ -69,13 +69,14 @@ b4: <- b2
 }
 
 // Merging two returns of the same constant turns the branch into a jump;
-// its condition must go too, or it reaches emission without a register.
+// its condition must go too (the pipeline runs dce after blockmerge for
+// it), or it reaches emission without a register.
 func TestBlockmergeDropsConditionOfMergedReturns(t *testing.T) {
 	src := `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
-  v2 = LoadPktAbs <u8> [24] v0
+  v1 = LoadSkbAbs <u8> [23] v0
+  v2 = LoadSkbAbs <u8> [24] v0
   v3 = Gt <bool> v1 v2
   If v3 -> b1 b2
 b1: <- b0
@@ -85,7 +86,7 @@ b2: <- b0
   v5 = Const <i64> [1]
   Ret v5
 `
-	got := runPass(t, src, blockmerge)
+	got := runPipeline(t, src, &Config{Verify: true})
 	if strings.Contains(got, "Gt") {
 		t.Errorf("the unused condition survived:\n%s", got)
 	}

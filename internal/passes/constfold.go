@@ -332,18 +332,9 @@ func rewriteConstArg(v *ir.Value, op ir.Op, c int64) bool {
 // placed right before v.
 func setConstArg(v, x *ir.Value, c int64) bool {
 	b := v.Block
-	i := indexOf(b, v)
+	i := b.Index(v)
 	k := b.NewValueAt(i, ir.OpConst, ir.I64, v.Line)
 	k.AuxInt = c
 	v.SetArgs(x, k)
 	return true
-}
-
-func indexOf(b *ir.Block, v *ir.Value) int {
-	for i, x := range b.Values {
-		if x == v {
-			return i
-		}
-	}
-	return len(b.Values)
 }

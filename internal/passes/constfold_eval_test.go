@@ -21,7 +21,7 @@ func interpret(t *testing.T, f *ir.Func, input int64) int64 {
 			val[v] = v.AuxInt
 		case ir.OpCopy:
 			val[v] = val[v.Args[0]]
-		case ir.OpLoadPktAbs:
+		case ir.OpLoadSkbAbs:
 			val[v] = int64(uint64(input) & (1<<(8*v.Type.Size) - 1))
 		default:
 			var x, y int64
@@ -57,7 +57,7 @@ func chain(size uint8, op1 ir.Op, c1 int64, op2 ir.Op, c2 int64) *ir.Func {
 	b := f.Entry()
 	b.Kind = ir.BlockRet
 	ctx := b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), 0)
-	x := b.NewValue(ir.OpLoadPktAbs, ir.Int(int(size), false), 0, ctx)
+	x := b.NewValue(ir.OpLoadSkbAbs, ir.Int(int(size), false), 0, ctx)
 	typ := func(op ir.Op) ir.Type {
 		if op.IsCompare() {
 			return ir.Bool

@@ -22,7 +22,7 @@ b0:
 b0:
   v0 = Arg <ptr:ctx>
   v1 = Const <i64> [0]
-  v2 = LoadPktAbs <u8> [23] v0
+  v2 = LoadSkbAbs <u8> [23] v0
   v3 = Add <i64> v2 v1
   v4 = Const <i64> [255]
   v5 = And <i64> v3 v4
@@ -30,13 +30,13 @@ b0:
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v2 = LoadPktAbs <u8> [23] v0
+  v2 = LoadSkbAbs <u8> [23] v0
   Ret v2
 `},
 		{"equality through a byte swap", `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u16> [12] v0
+  v1 = LoadSkbAbs <u16> [12] v0
   v2 = Bswap16 <u16> v1
   v3 = Const <i64> [8]
   v4 = Eq <bool> v2 v3
@@ -44,7 +44,7 @@ b0:
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u16> [12] v0
+  v1 = LoadSkbAbs <u16> [12] v0
   v5 = Const <i64> [2048]
   v4 = Eq <bool> v1 v5
   Ret v4
@@ -52,7 +52,7 @@ b0:
 		{"constants move right and x - c becomes x + -c", `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [5]
   v3 = Lt <bool> v2 v1
   v4 = Sub <i64> v1 v2
@@ -61,7 +61,7 @@ b0:
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [5]
   v3 = Gt <bool> v1 v2
   Ret v3
@@ -69,7 +69,7 @@ b0:
 		{"(x & m) != 0 is a bit test", `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [13] v0
+  v1 = LoadSkbAbs <u8> [13] v0
   v2 = Const <i64> [2]
   v3 = And <i64> v1 v2
   v4 = Const <i64> [0]
@@ -78,7 +78,7 @@ b0:
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [13] v0
+  v1 = LoadSkbAbs <u8> [13] v0
   v2 = Const <i64> [2]
   v5 = Tst <bool> v1 v2
   Ret v5
@@ -86,7 +86,7 @@ b0:
 		{"a comparison's result >= 0 is always true, < 1 is its negation", `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [5]
   v3 = Gt <bool> v1 v2
   v4 = Const <i64> [0]
@@ -98,7 +98,7 @@ b0:
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [5]
   v5 = Const <bool> [1]
   v7 = Le <bool> v1 v2
@@ -108,7 +108,7 @@ b0:
 		{"x / 0 is 0 and x % 0 is x", `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [0]
   v3 = SDiv <i64> v1 v2
   v4 = SMod <i64> v1 v2
@@ -117,20 +117,20 @@ b0:
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   Ret v1
 `},
 		{"shift counts are taken modulo 64", `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [65]
   v3 = Rsh <i64> v1 v2
   Ret v3
 `, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v4 = Const <i64> [1]
   v3 = Rsh <i64> v1 v4
   Ret v3

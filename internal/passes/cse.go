@@ -47,7 +47,6 @@ func cse(f *ir.Func) {
 	if len(repl) > 0 {
 		replaceAll(f, repl)
 	}
-	dce(f)
 }
 
 // replaceAll makes every use of a key of repl use its value instead.

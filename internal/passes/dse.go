@@ -66,12 +66,7 @@ func escapingSlots(f *ir.Func) map[*ir.Slot]bool {
 				if a.Op != ir.OpSlotAddr {
 					continue
 				}
-				switch v.Op {
-				case ir.OpLoad, ir.OpStore, ir.OpLoadOrZero, ir.OpAtomicAdd:
-					if i == 0 {
-						continue
-					}
-				case ir.OpCall, ir.OpMapLookup, ir.OpMapUpdate, ir.OpMapDelete:
+				if v.Op.IsMemAccess() && i == 0 || v.Op.CallsHelper() {
 					continue
 				}
 				out[a.Aux.(*ir.Slot)] = true

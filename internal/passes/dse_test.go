@@ -13,7 +13,7 @@ b0:
   v1 = SlotAddr <ptr:stack> {s0}
   v2 = Const <i64> [0]
   v3 = Store <u64> [0] v1 v2
-  v4 = LoadPktAbs <u32> [26] v0
+  v4 = LoadSkbAbs <u32> [26] v0
   v5 = Store <u32> [0] v1 v4
   v6 = Store <u32> [4] v1 v4
   v7 = Load <u32> [0] v1

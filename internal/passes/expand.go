@@ -35,7 +35,7 @@ func expand(f *ir.Func) {
 			}
 		}
 		b := v.Block
-		i := indexOf(b, v)
+		i := b.Index(v)
 		slot := f.NewSlot(name, size, min(size, 8), v.Line)
 		addr := b.NewValueAt(i, ir.OpSlotAddr, ir.Ptr(ir.SpaceStack), v.Line)
 		addr.Aux = slot
@@ -54,7 +54,7 @@ func expand(f *ir.Func) {
 			case ir.OpMapUpdate:
 				key := addrOf(v, v.Args[0], m.KeySize, "key")
 				val := addrOf(v, v.Args[1], m.ValueSize, "value")
-				fl := v.Block.NewValueAt(indexOf(v.Block, v), ir.OpConst, ir.I64, v.Line)
+				fl := v.Block.NewValueAt(v.Block.Index(v), ir.OpConst, ir.I64, v.Line)
 				fl.AuxInt = v.AuxInt
 				expandCall(v, asm.FnMapUpdateElem, m, key, val, fl)
 			case ir.OpMapDelete:
@@ -68,7 +68,7 @@ func expand(f *ir.Func) {
 // expandCall turns v into a helper call on map m with the given
 // arguments after the map itself.
 func expandCall(v *ir.Value, h asm.BuiltinFunc, m *ir.MapRef, args ...*ir.Value) {
-	mp := v.Block.NewValueAt(indexOf(v.Block, v), ir.OpMapPtr, ir.Ptr(ir.SpaceMapFD), v.Line)
+	mp := v.Block.NewValueAt(v.Block.Index(v), ir.OpMapPtr, ir.Ptr(ir.SpaceMapFD), v.Line)
 	mp.Aux = m
 	v.Op = ir.OpCall
 	v.Aux = h

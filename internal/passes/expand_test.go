@@ -13,7 +13,7 @@ func TestExpandReusesRuntimeKeysOnly(t *testing.T) {
   map m type=hash key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [7]
   v3 = MapLookup <ptr:map?> {map:m} v1
   v4 = MapLookup <ptr:map?> {map:m} v2

@@ -27,6 +27,20 @@ func runPass(t *testing.T, src string, fns ...func(*ir.Func)) string {
 	return f.String()
 }
 
+// runPipeline parses src, runs the pipeline with cfg and returns the
+// result's text.
+func runPipeline(t *testing.T, src string, cfg *Config) string {
+	t.Helper()
+	f, err := ir.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(f, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return f.String()
+}
+
 // checkText compares IR text, ignoring leading and trailing space per line.
 func checkText(t *testing.T, got, want string) {
 	t.Helper()

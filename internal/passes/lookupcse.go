@@ -41,26 +41,18 @@ func lookupcse(f *ir.Func) {
 			break
 		}
 	}
-	dce(f)
 }
 
 // callsBetween reports whether some path from a to b (a dominates b)
 // makes a map operation or a helper call.
 func callsBetween(f *ir.Func, a, b *ir.Value) bool {
-	writes := func(v *ir.Value) bool {
-		switch v.Op {
-		case ir.OpMapLookup, ir.OpMapUpdate, ir.OpMapDelete, ir.OpCall:
-			return true
-		}
-		return false
-	}
 	if a.Block == b.Block {
 		in := false
 		for _, v := range a.Block.Values {
 			if v == b {
 				return false
 			}
-			if in && writes(v) {
+			if in && v.Op.CallsHelper() {
 				return true
 			}
 			in = in || v == a
@@ -78,7 +70,7 @@ func callsBetween(f *ir.Func, a, b *ir.Value) bool {
 			if x == b.Block && v == b {
 				break
 			}
-			if after && writes(v) {
+			if after && v.Op.CallsHelper() {
 				return true
 			}
 			if v == a {

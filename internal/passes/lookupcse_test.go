@@ -12,7 +12,7 @@ const httpPattern = `func f
   map m key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u32> [54] v0
+  v1 = LoadSkbAbs <u32> [54] v0
   v2 = MapLookup <ptr:map?> {map:m} v1
   v3 = Const <i64> [0]
   v4 = Eq <bool> v2 v3
@@ -52,7 +52,7 @@ func TestLookupCSEStopsAtUpdate(t *testing.T) {
   map m key=4 value=4
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u32> [54] v0
+  v1 = LoadSkbAbs <u32> [54] v0
   v2 = MapLookup <ptr:map?> {map:m} v1
   v3 = Const <i64> [1]
   v4 = MapUpdate <i64> {map:m} [0] v1 v3

@@ -15,13 +15,18 @@ type Pass struct {
 	Required bool
 }
 
-// Pipeline is the ordered list of passes.
+// Pipeline is the ordered list of passes: every pass that runs is here,
+// none runs another behind the table's back. dce runs after each pass
+// that leaves values unused (see Cleanups); it is optional where the pass
+// it cleans up after is.
 var Pipeline = []Pass{
 	{Name: "copyprop", Fn: copyprop, Required: true},
 	{Name: "constfold", Fn: constfold},
 	{Name: "branchfold", Fn: branchfold, Required: true},
 	{Name: "cse", Fn: cse},
+	{Name: "dce", Fn: dce},
 	{Name: "lookupcse", Fn: lookupcse},
+	{Name: "dce", Fn: dce},
 	{Name: "condprop", Fn: condprop},
 	{Name: "constfold", Fn: constfold},
 	{Name: "branchfold", Fn: branchfold, Required: true},
@@ -31,20 +36,29 @@ var Pipeline = []Pass{
 	{Name: "cse", Fn: cse},
 	{Name: "dce", Fn: dce, Required: true},
 	{Name: "blockmerge", Fn: blockmerge, Required: true},
+	{Name: "dce", Fn: dce, Required: true},
 }
 
-// Order lists constraints between passes: A must run before B (at least
-// one run of A precedes the last run of B... more precisely, every run of
-// B has a run of A somewhere before it).
+// Order lists constraints between passes: every run of After has a run
+// of Before somewhere earlier. TestPipelineOrder checks them.
 var Order = []struct{ Before, After, Why string }{
 	{"copyprop", "constfold", "folding looks through copies only after they are propagated"},
 	{"constfold", "branchfold", "branches fold on the constants constfold makes"},
+	{"cse", "lookupcse", "lookupcse merges lookups of the same key value, which cse makes one value"},
 	{"lookupcse", "condprop", "merged lookups share one null check, which condprop then removes"},
 	{"condprop", "expand", "null checks are recognised on MapLookup, before it becomes a helper call"},
 	{"addrfold", "expand", "expand needs final offsets to place keys and values"},
-	{"expand", "dce", "expand leaves the scalar keys it stored unused where they were only keys"},
 	{"branchfold", "blockmerge", "merging needs the unreachable blocks gone"},
 	{"expand", "dse", "dse sees the key and value stores expand adds"},
+}
+
+// Cleanups lists passes that leave work for another: every run of Pass
+// has a run of Then somewhere later. TestPipelineOrder checks them.
+var Cleanups = []struct{ Pass, Then, Why string }{
+	{"cse", "dce", "the values cse replaced are left unused"},
+	{"lookupcse", "dce", "the lookups lookupcse replaced are left unused"},
+	{"expand", "dce", "expand leaves the scalar keys it stored unused where they were only keys"},
+	{"blockmerge", "dce", "a branch whose two sides merged leaves its condition (and what only it used) unused"},
 }
 
 // Config controls a pipeline run.
@@ -77,14 +91,4 @@ func Run(f *ir.Func, cfg *Config) error {
 		}
 	}
 	return nil
-}
-
-// Lookup returns the pass called name, for tests and tools.
-func Lookup(name string) (func(*ir.Func), bool) {
-	for _, p := range Pipeline {
-		if p.Name == name {
-			return p.Fn, true
-		}
-	}
-	return nil, false
 }

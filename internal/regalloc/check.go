@@ -124,30 +124,19 @@ func (c *checker) value(st *regState, v *ir.Value) error {
 			return err
 		}
 	}
-	switch v.Op {
-	case ir.OpCall:
-		for k, a := range v.Args {
-			if a.Reg != int8(R1+k) {
-				return fmt.Errorf("%v: argument %d in r%d, want r%d", v.LongString(), k+1, a.Reg, R1+k)
-			}
-		}
-	case ir.OpLoadPkt, ir.OpLoadPktAbs:
-		if v.Args[0].Reg != R6 {
-			return fmt.Errorf("%v: context in r%d, want r6", v.LongString(), v.Args[0].Reg)
+	for k, a := range v.Args {
+		if r, ok := v.Op.ArgReg(k); ok && a.Reg != r {
+			return fmt.Errorf("%v: argument %d in r%d, want r%d", v.LongString(), k+1, a.Reg, r)
 		}
 	}
-	if clobbers(v) {
-		for r := R0; r <= 5; r++ {
+	for r := range st {
+		if v.Op.Clobbers().Has(r) {
 			st[r] = nil
 		}
 	}
 	switch {
-	case v.Type.Kind == ir.KVoid, v.Op == ir.OpStore, v.Op == ir.OpAtomicAdd, Fused(v):
+	case v.Type.Kind == ir.KVoid, !v.Op.HasValue(), Fused(v):
 		return nil
-	case v.Op == ir.OpArg:
-		if v.Reg != R1 {
-			return fmt.Errorf("%v: the context arrives in r1, not r%d", v.LongString(), v.Reg)
-		}
 	case (v.Op == ir.OpConst || v.Op == ir.OpSlotAddr) && v.Reg < 0:
 		return nil // encoded where it is used
 	case v.Reg < 0 || v.Reg >= NumRegs:
@@ -159,14 +148,14 @@ func (c *checker) value(st *regState, v *ir.Value) error {
 				return fmt.Errorf("%v: result and operand %v share r%d", v.LongString(), a, v.Reg)
 			}
 		}
-	case twoAddress(v) && len(v.Args) == 2 && !Inline(v, 1):
+	case v.Op.IsTwoAddress() && len(v.Args) == 2 && !Inline(v, 1):
 		a, b := v.Args[0], v.Args[1]
 		if b.Reg == v.Reg && a.Reg != v.Reg && !v.Op.IsCommutative() {
 			return fmt.Errorf("%v: result and second operand share r%d", v.LongString(), v.Reg)
 		}
 	}
-	if clobbers(v) && v.Reg != R0 {
-		return fmt.Errorf("%v: result in r%d, want r0", v.LongString(), v.Reg)
+	if r, ok := v.Op.ResultReg(); ok && v.Reg != r {
+		return fmt.Errorf("%v: result in r%d, want r%d", v.LongString(), v.Reg, r)
 	}
 	st[v.Reg] = root(v)
 	return nil

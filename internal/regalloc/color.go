@@ -15,7 +15,7 @@ const k = NumRegs
 // (Briggs's conservative test), so coalescing never causes a spill.
 func (s *state) coalesce(g *graph) {
 	// Pairs with a fixed side first: they remove the copies around calls
-	// and packet loads, which matter most.
+	// and skb loads, which matter most.
 	sort.SliceStable(g.pairs, func(i, j int) bool {
 		return fixedPair(g, g.pairs[i]) && !fixedPair(g, g.pairs[j])
 	})

@@ -3,7 +3,7 @@
 // The machine has eleven 64-bit registers. R10 is the read-only frame
 // pointer; R0 holds helper results and the return value; R1-R5 carry
 // helper arguments and are clobbered by every call and by the legacy
-// packet loads (LD_ABS/LD_IND), which also read the context from R6 and
+// skb loads (LD_ABS/LD_IND), which also read the context from R6 and
 // leave their result in R0; R6-R9 survive calls.
 //
 // Allocation is graph colouring in the Chaitin-Briggs style, on SSA:
@@ -12,13 +12,14 @@
 //     stack addresses and map pointers are rematerialised right before each
 //     use that needs them in a register; values that must sit in a given
 //     register (helper arguments, R0 results, the context in R1 on entry and
-//     in R6 for packet loads, the return value) get copies precoloured to
-//     that register; phis get copies at the end of each predecessor and one
-//     after themselves (conventional SSA), with critical edges split.
+//     in R6 for skb loads, as the op table's ArgReg and ResultReg columns
+//     say, and the return value) get copies precoloured to that register;
+//     phis get copies at the end of each predecessor and one after
+//     themselves (conventional SSA), with critical edges split.
 //  2. liveness and interference are computed over "webs" (a phi together
 //     with its argument copies). A phi's argument is live at the end of the
 //     predecessor it comes from. Values live across a clobbering
-//     instruction interfere with R0-R5.
+//     instruction (ir.Op.Clobbers) interfere with R0-R5.
 //  3. copies are coalesced when the two sides do not interfere and the
 //     merged web stays colourable (Briggs's test), which removes nearly all
 //     the copies step 1 made.

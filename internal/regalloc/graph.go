@@ -9,12 +9,11 @@ import (
 // bitset is a set of small integers.
 type bitset []uint64
 
-func newBitset(n int) bitset       { return make(bitset, (n+63)/64) }
-func (s bitset) has(i int) bool    { return s[i/64]&(1<<(i%64)) != 0 }
-func (s bitset) add(i int)         { s[i/64] |= 1 << (i % 64) }
-func (s bitset) remove(i int)      { s[i/64] &^= 1 << (i % 64) }
-func (s bitset) copyFrom(t bitset) { copy(s, t) }
-func (s bitset) clone() bitset     { return append(bitset(nil), s...) }
+func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
+func (s bitset) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
+func (s bitset) add(i int)      { s[i/64] |= 1 << (i % 64) }
+func (s bitset) remove(i int)   { s[i/64] &^= 1 << (i % 64) }
+func (s bitset) clone() bitset  { return append(bitset(nil), s...) }
 func (s bitset) forEach(f func(int)) {
 	for w, x := range s {
 		for x != 0 {

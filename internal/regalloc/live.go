@@ -38,7 +38,7 @@ func (s *state) build() *graph {
 			if v.Op == ir.OpCopy && g.webOf(v.Args[0]) != nil {
 				g.pairs = append(g.pairs, [2]*ir.Value{v, v.Args[0]})
 			}
-			if twoAddress(v) && g.webOf(v.Args[0]) != nil && !Inline(v, 0) {
+			if v.Op.IsTwoAddress() && g.webOf(v.Args[0]) != nil && !Inline(v, 0) {
 				g.pairs = append(g.pairs, [2]*ir.Value{v, v.Args[0]})
 			}
 		}
@@ -150,8 +150,8 @@ func (s *state) scanBlock(g *graph, b *ir.Block, live bitset, edges *graph) {
 			}
 			live.remove(g.find(d.id))
 		}
-		if clobbers(v) && edges != nil {
-			live.forEach(func(j int) { g.webs[g.find(j)].forbid |= callerSaved })
+		if c := v.Op.Clobbers(); c != 0 && edges != nil {
+			live.forEach(func(j int) { g.webs[g.find(j)].forbid |= uint16(c) })
 		}
 		s.regUses(g, v, func(w *web) { live.add(w.id) })
 	}
@@ -163,7 +163,7 @@ func (s *state) scanBlock(g *graph, b *ir.Block, live bitset, edges *graph) {
 // result before comparing.
 func (s *state) extraEdges(g *graph, v *ir.Value, d *web) {
 	switch {
-	case twoAddress(v) && len(v.Args) == 2 && !Inline(v, 1):
+	case v.Op.IsTwoAddress() && len(v.Args) == 2 && !Inline(v, 1):
 		if g.webOf(v.Args[1]) != g.webOf(v.Args[0]) {
 			g.addEdge(d, g.webOf(v.Args[1]))
 		}

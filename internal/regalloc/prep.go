@@ -56,7 +56,7 @@ func (s *state) splitCriticalEdges() {
 			continue
 		}
 		for i, t := range b.Succs {
-			if len(t.Preds) < 2 || !hasPhi(t) {
+			if len(t.Preds) < 2 || !t.HasPhis() {
 				continue
 			}
 			mid := s.f.NewBlock(ir.BlockPlain)
@@ -69,8 +69,6 @@ func (s *state) splitCriticalEdges() {
 		}
 	}
 }
-
-func hasPhi(b *ir.Block) bool { return len(b.Values) > 0 && b.Values[0].Op == ir.OpPhi }
 
 // conventionalSSA gives each phi argument a copy at the end of its
 // predecessor and each phi a copy right after the phis, so a phi and its
@@ -86,13 +84,7 @@ func (s *state) conventionalSSA() {
 			phi := b.Values[k]
 			for i, a := range phi.Args {
 				p := b.Preds[i]
-				var c *ir.Value
-				if remat(a) {
-					c = p.NewValue(a.Op, a.Type, p.Line)
-					c.AuxInt, c.Aux = a.AuxInt, a.Aux
-				} else {
-					c = p.NewValue(ir.OpCopy, phi.Type, p.Line, a)
-				}
+				c := hold(p, len(p.Values), a, phi.Type, p.Line)
 				phi.SetArg(i, c)
 				s.phiArg[c] = true
 			}
@@ -105,37 +97,24 @@ func (s *state) conventionalSSA() {
 // i of b; it returns the index of the last value it handled, so the
 // caller continues after v and its copies.
 func (s *state) constrain(b *ir.Block, i int, v *ir.Value) int {
-	switch v.Op {
-	case ir.OpArg:
-		s.fixed[v] = R1
-		return i + s.copyResult(b, i, v)
-	case ir.OpCall:
-		for k := range v.Args {
-			s.copyArg(b, &i, v, k, int8(R1+k))
+	for k := range v.Args {
+		if r, ok := v.Op.ArgReg(k); ok {
+			s.copyArg(b, &i, v, k, r)
 		}
-		s.fixed[v] = R0
-		return i + s.copyResult(b, i, v)
-	case ir.OpLoadPkt, ir.OpLoadPktAbs:
-		s.copyArg(b, &i, v, 0, R6)
-		s.fixed[v] = R0
-		return i + s.copyResult(b, i, v)
 	}
-	return i
+	r, ok := v.Op.ResultReg()
+	if !ok {
+		return i
+	}
+	s.fixed[v] = r
+	return i + s.copyResult(b, i, v)
 }
 
-// copyArg makes argument k of v (at index *i in b) a copy fixed to reg.
-// A rematerialisable argument used only here is fixed in place instead.
+// copyArg makes argument k of v (at index *i in b) a copy fixed to reg;
+// a rematerialisable argument is made again there instead.
 func (s *state) copyArg(b *ir.Block, i *int, v *ir.Value, k int, reg int8) {
 	a := v.Args[k]
-	if remat(a) {
-		c := b.NewValueAt(*i, a.Op, a.Type, v.Line)
-		c.AuxInt, c.Aux = a.AuxInt, a.Aux
-		v.SetArg(k, c)
-		s.fixed[c] = reg
-		*i++
-		return
-	}
-	c := b.NewValueAt(*i, ir.OpCopy, a.Type, v.Line, a)
+	c := hold(b, *i, a, a.Type, v.Line)
 	v.SetArg(k, c)
 	s.fixed[c] = reg
 	*i++
@@ -157,13 +136,7 @@ func (s *state) constrainControl(b *ir.Block) {
 		return
 	}
 	a := b.Control
-	var c *ir.Value
-	if remat(a) {
-		c = b.NewValue(a.Op, a.Type, b.Line)
-		c.AuxInt, c.Aux = a.AuxInt, a.Aux
-	} else {
-		c = b.NewValue(ir.OpCopy, a.Type, b.Line, a)
-	}
+	c := hold(b, len(b.Values), a, a.Type, b.Line)
 	b.SetControl(c)
 	s.fixed[c] = R0
 }
@@ -176,42 +149,45 @@ func (s *state) materialize() {
 		for i := 0; i < len(b.Values); i++ {
 			v := b.Values[i]
 			for k, a := range v.Args {
-				if !remat(a) || Inline(v, k) || v.Op == ir.OpPhi {
+				if !a.Op.IsRemat() || Inline(v, k) || v.Op == ir.OpPhi {
 					continue
 				}
 				if _, ok := s.fixed[a]; ok && a.Uses == 1 {
 					continue // already a private copy for this use
 				}
-				if a.Uses == 1 && a.Block == b && indexIn(b, a) == i-1 {
+				if a.Uses == 1 && a.Block == b && b.Index(a) == i-1 {
 					continue // defined right before its only use
 				}
-				c := b.NewValueAt(i, a.Op, a.Type, v.Line)
-				c.AuxInt, c.Aux = a.AuxInt, a.Aux
-				v.SetArg(k, c)
+				v.SetArg(k, remake(b, i, a, v.Line))
 				i++
 			}
 		}
 		if c := b.Control; c != nil && Fused(c) {
 			for k, a := range c.Args {
-				if remat(a) && !Inline(c, k) && !(a.Uses == 1 && a.Block == b) {
-					m := b.NewValue(a.Op, a.Type, b.Line)
-					m.AuxInt, m.Aux = a.AuxInt, a.Aux
-					c.SetArg(k, m)
+				if a.Op.IsRemat() && !Inline(c, k) && !(a.Uses == 1 && a.Block == b) {
+					c.SetArg(k, remake(b, len(b.Values), a, b.Line))
 				}
 			}
 		}
 	}
 	// Unused originals disappear; inline-only ones stay for emit.
 	for _, b := range s.f.Blocks {
-		b.RemoveDead(func(v *ir.Value) bool { return !remat(v) || v.Uses > 0 })
+		b.RemoveDead(func(v *ir.Value) bool { return !v.Op.IsRemat() || v.Uses > 0 })
 	}
 }
 
-func indexIn(b *ir.Block, v *ir.Value) int {
-	for i, x := range b.Values {
-		if x == v {
-			return i
-		}
+// remake inserts the rematerialisable value a again, at index i of b.
+func remake(b *ir.Block, i int, a *ir.Value, line int) *ir.Value {
+	c := b.NewValueAt(i, a.Op, a.Type, line)
+	c.AuxInt, c.Aux = a.AuxInt, a.Aux
+	return c
+}
+
+// hold inserts at index i of b a value of type t that holds a: a made
+// again when it is rematerialisable, else a copy of it.
+func hold(b *ir.Block, i int, a *ir.Value, t ir.Type, line int) *ir.Value {
+	if a.Op.IsRemat() {
+		return remake(b, i, a, line)
 	}
-	return -1
+	return b.NewValueAt(i, ir.OpCopy, t, line, a)
 }

@@ -31,7 +31,7 @@ func (g *pressureGen) step(b *ir.Block) {
 	var v *ir.Value
 	switch g.r.Intn(8) {
 	case 0:
-		v = b.NewValue(ir.OpLoadPktAbs, ir.U8, 0, g.ctx)
+		v = b.NewValue(ir.OpLoadSkbAbs, ir.U8, 0, g.ctx)
 		v.AuxInt = int64(g.r.Intn(40))
 	case 1:
 		v = b.NewValue(ir.OpCall, ir.U64, 0)
@@ -97,7 +97,7 @@ func pressureFunc(seed int64, nvars int) *ir.Func {
 	b := g.f.Entry()
 	g.ctx = b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), 0)
 	for k := range nvars {
-		v := b.NewValue(ir.OpLoadPktAbs, ir.U8, 0, g.ctx)
+		v := b.NewValue(ir.OpLoadSkbAbs, ir.U8, 0, g.ctx)
 		v.AuxInt = int64(k)
 		g.vars = append(g.vars, v)
 	}

@@ -85,7 +85,7 @@ func (s *state) mostConnected(g *graph, in func(int) bool) *web {
 func (s *state) spillable(w *web) []*ir.Value {
 	var out []*ir.Value
 	for _, v := range w.vals {
-		if _, fixed := s.fixed[v]; fixed || s.noSpill[v] || remat(v) && !s.phiArg[v] {
+		if _, fixed := s.fixed[v]; fixed || s.noSpill[v] || v.Op.IsRemat() && !s.phiArg[v] {
 			continue
 		}
 		out = append(out, v)

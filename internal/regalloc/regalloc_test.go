@@ -58,7 +58,7 @@ func TestCallConstraints(t *testing.T) {
   slot s0 size=4 align=4
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = SlotAddr <ptr:stack> {s0}
   v3 = Store <u32> [0] v2 v1
   v4 = MapPtr <ptr:mapfd> {map:m}
@@ -77,8 +77,8 @@ b2:
 	if call.Reg != R0 || call.Args[0].Reg != 1 || call.Args[1].Reg != 2 {
 		t.Errorf("call in r%d with args r%d, r%d; want r0, r1, r2\n%s", call.Reg, call.Args[0].Reg, call.Args[1].Reg, f)
 	}
-	ld := findValue(f, func(v *ir.Value) bool { return v.Op == ir.OpLoadPktAbs })
-	if ld.Reg != R0 || ld.Args[0].Reg != R6 {
+	ld := findValue(f, func(v *ir.Value) bool { return v.Op == ir.OpLoadSkbAbs })
+	if ld.Reg != R0 || ld.Args[0].Reg != 6 {
 		t.Errorf("packet load in r%d with ctx in r%d; want r0 and r6\n%s", ld.Reg, ld.Args[0].Reg, f)
 	}
 	// Only the entry move of the context from R1 to R6 remains.
@@ -91,12 +91,12 @@ func TestValuesLiveAcrossCallsAvoidCallerSaved(t *testing.T) {
 	f := allocate(t, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Call <u64> {helper:ktime_get_ns}
   v3 = Add <i64> v2 v1
   Ret v3
 `)
-	ld := findValue(f, func(v *ir.Value) bool { return v.Op == ir.OpCopy && v.Args[0].Op == ir.OpLoadPktAbs })
+	ld := findValue(f, func(v *ir.Value) bool { return v.Op == ir.OpCopy && v.Args[0].Op == ir.OpLoadSkbAbs })
 	if ld == nil || ld.Reg < 6 {
 		t.Errorf("the packet byte lives across a call but is in r%d:\n%s", ld.Reg, f)
 	}
@@ -107,7 +107,7 @@ func TestSpillsUnderPressure(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("func f\nb0:\n  v0 = Arg <ptr:ctx>\n")
 	for i := 1; i <= 12; i++ {
-		fmt.Fprintf(&b, "  v%d = LoadPktAbs <u8> [%d] v0\n", i, i)
+		fmt.Fprintf(&b, "  v%d = LoadSkbAbs <u8> [%d] v0\n", i, i)
 	}
 	fmt.Fprintf(&b, "  v13 = Add <i64> v1 v2\n")
 	for i := 3; i <= 12; i++ {
@@ -141,7 +141,7 @@ func TestZeroDivisorIsNotAnImmediate(t *testing.T) {
 		f := allocate(t, `func f
 b0:
   v0 = Arg <ptr:ctx>
-  v1 = LoadPktAbs <u8> [23] v0
+  v1 = LoadSkbAbs <u8> [23] v0
   v2 = Const <i64> [0]
   v3 = `+op+` <i64> v1 v2
   Ret v3
