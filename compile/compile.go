@@ -89,6 +89,13 @@ type Compiler struct{}
 // Parse implements value.Compiler.
 func (Compiler) Parse(name, text string) (value.Script, error) { return Parse(name, text) }
 
+// Builtin describes a function kernel code may call that the compiler
+// implements.
+type Builtin = irgen.BuiltinInfo
+
+// Builtins lists the builtins kernel code may call.
+func Builtins() []Builtin { return irgen.Builtins() }
+
 // Builtins implements value.Compiler: it maps the userspace functions
 // that stand for builtins ("ffi.new", "bpf.ntoh") to the builtins' names.
 func (Compiler) Builtins() map[string]string {

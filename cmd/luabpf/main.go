@@ -36,7 +36,8 @@ Usage:
                                         maps, as an ELF object (-o FILE; default SCRIPT.o);
                                         see luabpf compile --help
   luabpf version                        print the version (also -v, --version)
-  luabpf help                           print this help (also -h, --help)
+  luabpf help [TOPIC]                   print this help (also -h, --help), or what kernel
+                                        code can use: luabpf help pkt, ctx, builtins, ...
 
 ` + runFlags + `
 Exit status: 0 on success (for run, also on interrupt: SIGINT/SIGTERM), 1 on
@@ -77,9 +78,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch args[0] {
-	case "-h", "--help", "help":
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
+		printTopics(stdout)
 		return exitOK
+	case "help":
+		return helpTopic(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "luabpf %s\n", version)
 		return exitOK

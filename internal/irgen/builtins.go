@@ -82,15 +82,24 @@ var builtinByName = func() map[string]*builtin {
 	return m
 }()
 
-// BuiltinInfo describes a builtin for the runtime: its name in kernel
-// code and the userspace function that stands for it ("" for none).
-type BuiltinInfo struct{ Name, User string }
+// BuiltinInfo describes a builtin: its name in kernel code, the
+// userspace function that stands for it ("" for none), how to call it,
+// whether it is lowered yet, and the helpers it calls.
+type BuiltinInfo struct {
+	Name, User, Arity string
+	Supported         bool
+	Helpers           []asm.BuiltinFunc
+}
 
-// Builtins lists the builtins, in table order.
+// Builtins lists the builtins, in table order, except the reserved ones
+// scripts do not call by name (the 64-bit literals').
 func Builtins() []BuiltinInfo {
-	out := make([]BuiltinInfo, len(builtinTable))
-	for i, b := range builtinTable {
-		out[i] = BuiltinInfo{b.name, b.user}
+	var out []BuiltinInfo
+	for _, b := range builtinTable {
+		if b.name == value.U64Func || b.name == value.I64Func {
+			continue
+		}
+		out = append(out, BuiltinInfo{Name: b.name, User: b.user, Arity: b.arity, Supported: b.lower != nil, Helpers: b.helpers})
 	}
 	return out
 }
