@@ -199,14 +199,15 @@ bpf.tracepoint('syscalls/sys_enter_openat', function (arg)
 		xadd(counts[0], 1)
 		counts[1] = arg.dfd + 1000
 	end
-end)`, mine, marker))
+	if ffi.string(arg.filename) == '%s' then xadd(counts[2], 1) end
+end)`, mine, marker, marker))
 	for i := 0; i < 2; i++ {
 		if f, err := os.Open(marker); err == nil {
 			f.Close()
 		}
 	}
-	if got := eval(t, rt, "return tonumber(counts[0]) .. ' ' .. tonumber(counts[1])"); got != "2 900" {
-		t.Errorf("counts = %s, want 2 900 (two opens of the marker, dfd -100)", got)
+	if got := eval(t, rt, "return tonumber(counts[0]) .. ' ' .. tonumber(counts[1]) .. ' ' .. tonumber(counts[2])"); got != "2 900 2" {
+		t.Errorf("counts = %s, want 2 900 2 (two opens of the marker, dfd -100, the name as a C string)", got)
 	}
 }
 

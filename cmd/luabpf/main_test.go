@@ -341,7 +341,7 @@ func TestExamplesUnchanged(t *testing.T) {
 	if _, err := os.Stat(seed); err != nil {
 		t.Skipf("seed examples not found: %v", err)
 	}
-	for _, name := range sockExamples {
+	for _, name := range append(sockExamples, tracingExamples...) {
 		want, err := os.ReadFile(filepath.Join(seed, name))
 		if err != nil {
 			t.Fatal(err)
@@ -359,5 +359,8 @@ func TestExamplesUnchanged(t *testing.T) {
 // sockExamples are the seed's socket filter examples, copied to the
 // repository's testdata/seed.
 var sockExamples = []string{"sock-proto.lua", "sock-protolen.lua", "sock-parse-dns.lua", "sock-parse-http.lua"}
+
+// tracingExamples are the seed's tracing examples, copied likewise.
+var tracingExamples = []string{"tracepoint-offcputime.lua", "uprobe-readline.lua", "uprobe-readline-perf.lua", "kprobe-write.lua", "kprobe-latency.lua", "uprobe-tailkt.lua"}
 
 func examplePath(name string) string { return filepath.Join("..", "..", "testdata", "seed", name) }

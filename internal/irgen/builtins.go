@@ -55,6 +55,7 @@ var builtinTable = []*builtin{
 	{name: "ffi.sizeof", user: "ffi.sizeof", min: 1, max: 1, arity: "one argument", lower: (*builder).ffiSizeof},
 	{name: "ffi.copy", user: "ffi.copy", min: 2, max: 3, arity: "two or three arguments: ffi.copy(dst, src [, len])", lower: (*builder).ffiCopy},
 	{name: "ffi.fill", user: "ffi.fill", min: 2, max: 3, arity: "two or three arguments: ffi.fill(dst, len [, byte])", lower: (*builder).ffiFill},
+	{name: "ffi.string", user: "ffi.string", min: 1, max: 2, arity: "a pointer: ffi.copy(buf, ffi.string(p)) copies the C string at p", lower: (*builder).ffiString},
 	{name: "ffi.typeof", user: "ffi.typeof", min: 1, max: 1, arity: "one argument", lower: (*builder).ffiTypeof},
 	{name: "bit.band", user: "bit.band", min: 2, max: -1, arity: "two or more arguments", lower: aluFold(ir.OpAnd)},
 	{name: "bit.bor", user: "bit.bor", min: 2, max: -1, arity: "two or more arguments", lower: aluFold(ir.OpOr)},

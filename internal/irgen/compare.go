@@ -180,6 +180,10 @@ func (g *builder) compareString(op string, a operand, s string) operand {
 	case opPkt:
 		return g.memCompareValue(eq, a, s)
 	case opMem:
+		if a.m.ptr {
+			// The bytes a pointer points to: copied to the stack first.
+			return g.memCompareValue(eq, g.pointeeBuffer(a, len(s)+1), s)
+		}
 		if !a.isNumeric() {
 			return g.memCompareValue(eq, a, s)
 		}

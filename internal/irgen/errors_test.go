@@ -54,6 +54,7 @@ var userErrors = []errorCase{
 	// mem*.go, index.go
 	{name: "pointer_no_size", prelude: "--! kind kprobe\n", body: "local f = function (ptregs)\nlocal p = ffi.cast('void *', ptregs.parm1)\nreturn p[1] --! error: \"'p[...]' points to void, which has no size to index by\"\nend\n"},
 	{name: "write_kernel_memory", prelude: "--! kind kprobe\n", body: "local f = function (ptregs)\nlocal p = ffi.cast('uint32_t *', ptregs.parm1)\np[0] = 1 --! error: \"p[...] is kernel memory, which kernel code can read but not write\"\nend\n"},
+	{name: "string_of_number", prelude: "--! kind kprobe\n", body: "local f = function (ptregs)\nlocal b = ffi.new('char [8]')\nffi.copy(b, ffi.string(ptregs.parm1)) --! error: \"ffi.string in kernel code takes a pointer to a C string, as in ffi.string(ffi.cast('char *', ptregs.parm1)); this is a number\"\nend\n"},
 	{name: "record_common", prelude: "--! tracepoint syscalls/sys_enter_getpid\n", body: "local f = function (arg)\nreturn arg.common_pid --! error: \"a tracepoint cannot read arg.common_pid: the kernel keeps the common_ fields of a record from programs\"\nend\n"},
 	{name: "record_unknown", prelude: "--! tracepoint sched/sched_switch\n", body: "local f = function (arg)\nreturn arg.prev_pidd --! error: \"sched/sched_switch has no field 'prev_pidd' (did you mean 'prev_pid'?)\"\nend\n"},
 	// call.go
@@ -170,6 +171,7 @@ var userErrors = []errorCase{
 // unreachableErrors are irgen messages no Lua source reaches: they stay
 // as checks against compiler bugs.
 var unreachableErrors = []string{
+	"cannot read the bytes %s points to",                   // every pointer points to memory a helper copies
 	"%s is read-only to kernel code",                       // stores are refused before they reach a read-only memory
 	"unknown comparison",                                   // the parser produces only Lua's six relational operators
 	"unknown operator",                                     // and only + - * / % ^

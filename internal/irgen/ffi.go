@@ -171,14 +171,14 @@ func (g *builder) ffiCopy(args []operand, _ string) operand {
 		g.copyMem(dst, src, min(n, src.m.ct.Size))
 		return constOp(Nil{})
 	case src.kind == opMem:
-		// Kernel or user memory: copied by the memory's helper, a C
-		// string up to its NUL when no length is given and the source
-		// is chars (ffi.copy(dst, str) copies a string, as in LuaJIT).
+		// Kernel or user memory: copied by the memory's helper, the
+		// destination's size as the original does, or up to and with
+		// its NUL for the C string ffi.string(p) names.
 		c, ok := src.m.mem.(copier)
 		if !ok {
 			break
 		}
-		str := len(args) < 3 && isChar(src.m.ct)
+		str := src.m.cstr
 		if n == 0 {
 			return constOp(Nil{})
 		}
@@ -323,13 +323,21 @@ type copier interface {
 	copyFrom(g *builder, dst *ir.Value, n int, src place, str bool) *ir.Value
 }
 
-// isChar reports whether t is a char type (or an array of chars), whose
-// memory ffi.copy copies as a string.
-func isChar(t *ctype.Type) bool {
-	if t.Kind == ctype.Array {
-		t = t.Elem
+// ffiString implements ffi.string(p) in kernel code: the C string at
+// pointer p, which ffi.copy(buf, ffi.string(p)) copies up to and with its
+// NUL (bpf_probe_read_*_str) rather than a buffer's worth of bytes.
+// Kernel code has no Lua strings: the result can only be copied or
+// compared with a string.
+func (g *builder) ffiString(args []operand, name string) operand {
+	p := args[0]
+	if p.kind != opMem || !p.m.ptr {
+		if p.kind == opMem && p.m.ct.Kind == ctype.Array {
+			return p // a char buffer already on hand
+		}
+		g.errorf("%s in kernel code takes a pointer to a C string, as in %s(ffi.cast('char *', ptregs.parm1)); this is %s", name, name, p.kindName())
 	}
-	return t.Kind == ctype.Int && t.Size == 1
+	p.m.cstr = true
+	return p
 }
 
 // castUser says whether ffi.cast of x makes a user-memory pointer: a
@@ -340,4 +348,21 @@ func (g *builder) castUser(x operand) bool {
 		return g.pointersToUser(x.m.mem)
 	}
 	return g.kind.UserPointers
+}
+
+// pointeeBuffer copies n bytes that pointer reference p points to (the C
+// string there, when p is ffi.string(p)) into a new zeroed char buffer
+// on the stack, and returns the buffer.
+func (g *builder) pointeeBuffer(p operand, n int) operand {
+	c, ok := p.m.mem.(copier)
+	if !ok {
+		g.errorf("cannot read the bytes %s points to", p.what)
+	}
+	ct := &ctype.Type{Kind: ctype.Array, Size: n, Align: 1, Len: n, Elem: g.env.Types().MustParse("char")}
+	slot := g.f.NewSlot("string", n, 8, g.line)
+	g.zero(slot)
+	g.at(p, func(src place) *ir.Value {
+		return c.copyFrom(g, g.slotAddr(slot, 0), n, src, p.m.cstr)
+	}, nil)
+	return stackOp(slot, ct, p.what)
 }

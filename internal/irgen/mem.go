@@ -69,6 +69,9 @@ type memRef struct {
 	// ptr marks a pointer to the object rather than the object: a value,
 	// the object's address, which indexing dereferences (p[0], p.field).
 	ptr bool
+	// cstr marks the C string at the pointer (ffi.string(p)): copying it
+	// stops after its NUL.
+	cstr bool
 }
 
 // has reports whether the memory allows f.
@@ -83,7 +86,7 @@ func (m memRef) isNumeric() bool {
 // same reports whether two references refer to the same thing.
 func (m memRef) same(n memRef) bool {
 	if m.mem != n.mem || m.off != n.off || m.bf != n.bf || m.bfIn != n.bfIn || m.field != n.field ||
-		m.index != n.index || m.bound != n.bound || m.scale != n.scale || m.ptr != n.ptr {
+		m.index != n.index || m.bound != n.bound || m.scale != n.scale || m.ptr != n.ptr || m.cstr != n.cstr {
 		return false
 	}
 	return m.ct == n.ct || m.ct != nil && n.ct != nil && m.ct.Equal(n.ct)
