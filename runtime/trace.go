@@ -273,16 +273,18 @@ func (r *Runtime) tracelog(L *lua.LState) int {
 }
 
 // ksym implements bpf.ksym(addr): the kernel symbol at addr, as
-// "name+0xoff".
+// "name+0xoff", or "name" at the symbol's start (as stack frames read
+// from a stack_trace map are).
 func (r *Runtime) ksym(L *lua.LState) int {
-	L.Push(lua.LString(sym.Ksym(r.addressArg(L, 1))))
+	L.Push(lua.LString(strings.TrimSuffix(sym.Ksym(r.addressArg(L, 1)), "+0x0")))
 	return 1
 }
 
-// usym implements bpf.usym(pid, addr): the symbol of process pid at addr.
+// usym implements bpf.usym(pid, addr): the symbol of process pid at addr,
+// spelled as ksym spells kernel ones.
 func (r *Runtime) usym(L *lua.LState) int {
 	pid := L.CheckInt(1)
-	L.Push(lua.LString(sym.Usym(pid, r.addressArg(L, 2))))
+	L.Push(lua.LString(strings.TrimSuffix(sym.Usym(pid, r.addressArg(L, 2)), "+0x0")))
 	return 1
 }
 
