@@ -1,8 +1,6 @@
 package proto
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/internal/golden"
 )
-
-var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
 
 // parseTestdata parses testdata/tracepoint/CATEGORY__EVENT.format.
 func parseTestdata(t *testing.T, name string) *TracepointFormat {
@@ -64,17 +61,8 @@ func TestParseFormatGolden(t *testing.T) {
 		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".format"), "__", "/")
 		t.Run(name, func(t *testing.T) {
 			got := []byte(describe(parseTestdata(t, name)))
-			golden := strings.TrimSuffix(file, ".format") + ".golden"
-			if *updateGolden {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil || !bytes.Equal(got, want) {
-				t.Errorf("%s missing or stale (%v); rerun with -update and review:\n%s", golden, err, got)
-			}
+			goldenPath := strings.TrimSuffix(file, ".format") + ".golden"
+			golden.Check(t, goldenPath, got)
 		})
 	}
 }

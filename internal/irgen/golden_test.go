@@ -3,6 +3,7 @@ package irgen
 import (
 	"errors"
 	"fmt"
+	"github.com/luabpf/luabpf/internal/golden"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,11 +32,11 @@ func TestGolden(t *testing.T) {
 			}
 			c := parseCase(t, name, string(src))
 			f, maps, err := c.build(t)
-			golden := strings.TrimSuffix(p, ".lua") + ".ir.golden"
+			goldenPath := strings.TrimSuffix(p, ".lua") + ".ir.golden"
 			if len(c.errs) > 0 {
 				checkErrors(t, c, err)
-				if _, err := os.Stat(golden); err == nil {
-					t.Errorf("%s: an error case has a golden file; remove it", golden)
+				if _, err := os.Stat(goldenPath); err == nil {
+					t.Errorf("%s: an error case has a golden file; remove it", goldenPath)
 				}
 				return
 			}
@@ -46,7 +47,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("invalid IR: %v\n%s", err, f)
 			}
 			checkMaps(t, f, maps)
-			compareGolden(t, golden, []byte(f.String()))
+			golden.Check(t, goldenPath, []byte(f.String()))
 		})
 	}
 }

@@ -1,9 +1,6 @@
 package irgen
 
 import (
-	"bytes"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,8 +13,6 @@ import (
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
 )
-
-var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
 
 // testEnv is an Env whose upvalues the test gives directly; it has no
 // globals.
@@ -189,41 +184,6 @@ func (c *luaCase) build(t testing.TB) (*ir.Func, []*Map, error) {
 		t.Fatalf("resolve: %v", err)
 	}
 	return Build(fn, &Options{Kind: c.kind, Tracepoint: c.tp, Env: c.env, Debug: true})
-}
-
-// compareGolden compares got with the file at path, or writes it there
-// under -update.
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Errorf("%s missing or stale (%v); rerun with -update and review:\n%s", path, err, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff shows the lines that differ, with their numbers.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "%4d - %s\n%4d + %s\n", i+1, wl, i+1, gl)
-		}
-	}
-	return b.String()
 }
 
 // readTracepoint reads the format of tracepoint category/name from the

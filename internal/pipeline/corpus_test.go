@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,12 +10,11 @@ import (
 	"testing"
 
 	"github.com/luabpf/luabpf/internal/disasm"
+	"github.com/luabpf/luabpf/internal/golden"
 	"github.com/luabpf/luabpf/internal/irgen"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"
 )
-
-var updateGolden = flag.Bool("update", false, "write current output to the .golden files")
 
 // corpusCase is one annotated Lua file of testdata/lua.
 type corpusCase struct {
@@ -124,42 +121,9 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareGolden(t, strings.TrimSuffix(c.path, ".lua")+".ir.golden", []byte(irText))
+			golden.Check(t, strings.TrimSuffix(c.path, ".lua")+".ir.golden", []byte(irText))
 			asm := fmt.Sprintf("; %d slots\n%s", res.Slots(), disasm.Format(res.Insns, nil))
-			compareGolden(t, strings.TrimSuffix(c.path, ".lua")+".asm.golden", []byte(asm))
+			golden.Check(t, strings.TrimSuffix(c.path, ".lua")+".asm.golden", []byte(asm))
 		})
 	}
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Errorf("%s missing or stale (%v); rerun with -update and review:\n%s", path, err, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff shows the lines that differ, with their numbers.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "%4d - %s\n%4d + %s\n", i+1, wl, i+1, gl)
-		}
-	}
-	return b.String()
 }

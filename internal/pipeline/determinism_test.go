@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/luabpf/luabpf/internal/disasm"
+	"github.com/luabpf/luabpf/internal/golden"
 	"github.com/luabpf/luabpf/proto"
 )
 
@@ -35,7 +36,7 @@ func TestCompileIsDeterministic(t *testing.T) {
 					if run == 0 {
 						first = got
 					} else if got != first {
-						t.Fatalf("compilation %d differs from the first:\n%s", run, lineDiff(first, got))
+						t.Fatalf("compilation %d differs from the first:\n%s", run, golden.Diff(first, got))
 					}
 				}
 			})
