@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
-
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/ctype/internal/layoutcase"
 )

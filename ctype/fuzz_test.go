@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
-
 	"github.com/luabpf/luabpf/ctype"
 )
 

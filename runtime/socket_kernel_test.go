@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/internal/kerneltest"
 	"github.com/luabpf/luabpf/internal/packet"
+	"golang.org/x/sys/unix"
 )
 
 // runFilter compiles script, loads its global `prog` as a socket filter

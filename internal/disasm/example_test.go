@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/cilium/ebpf/asm"
-
 	"github.com/luabpf/luabpf/internal/disasm"
 )
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
-
 	"github.com/luabpf/luabpf/internal/elfobj"
 	"github.com/luabpf/luabpf/internal/kerneltest"
 )

@@ -7,7 +7,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
-
 	"github.com/luabpf/luabpf/internal/elfobj"
 )
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
-
 	"github.com/luabpf/luabpf/internal/source"
 )
 

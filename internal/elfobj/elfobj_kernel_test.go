@@ -13,7 +13,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-
 	"github.com/luabpf/luabpf/internal/elfobj"
 	"github.com/luabpf/luabpf/internal/kerneltest"
 )

@@ -9,7 +9,6 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
-
 	"github.com/luabpf/luabpf/internal/elfobj"
 	"github.com/luabpf/luabpf/internal/kerneltest"
 )

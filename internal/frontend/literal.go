@@ -2,10 +2,10 @@ package frontend
 
 import (
 	"fmt"
-	"github.com/luabpf/luabpf/compile/value"
 	"strconv"
 	"strings"
 
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/internal/source"
 )
 

@@ -1,10 +1,10 @@
 package frontend
 
 import (
-	"github.com/luabpf/luabpf/compile/value"
 	"strings"
 	"testing"
 
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/internal/source"
 )
 

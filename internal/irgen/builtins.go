@@ -1,11 +1,11 @@
 package irgen
 
 import (
-	"github.com/luabpf/luabpf/compile/value"
 	"sort"
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"

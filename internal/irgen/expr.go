@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/luabpf/luabpf/ctype"
-
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/yuin/gopher-lua/ast"
 )

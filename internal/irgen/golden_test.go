@@ -3,13 +3,13 @@ package irgen
 import (
 	"errors"
 	"fmt"
-	"github.com/luabpf/luabpf/internal/golden"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/luabpf/luabpf/internal/golden"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/source"
 )
