@@ -41,5 +41,4 @@
 //     writing and reading back a whole object takes 140 µs); the runtime
 //     loads every program that way (value.Program.KernelSpec), so the
 //     verifier's log and bpftool prog dump xlated linum show Lua lines.
-//
 package emit
