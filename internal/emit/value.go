@@ -75,8 +75,13 @@ func (e *emitter) value(v *ir.Value) {
 		e.add(asm.HostTo(asm.BE, reg(v), bswapSizes[v.Op]))
 	case ir.OpLoad:
 		base, off := e.address(v, 0)
+		if signedNarrow(v) {
+			// One sign-extending load (BPF ISA v4, Linux 6.6) instead of
+			// a load and two shifts.
+			e.add(asm.LoadMemSX(reg(v), base, off, size(v.Type.Size)))
+			break
+		}
 		e.add(asm.LoadMem(reg(v), base, off, size(v.Type.Size)))
-		e.signExtend(v)
 	case ir.OpLoadOrZero:
 		e.move(reg(v), reg(v.Args[0]))
 		e.add(asm.Instruction{OpCode: asm.JEq.Op(asm.ImmSource), Dst: reg(v), Offset: 1})
@@ -166,9 +171,15 @@ func (e *emitter) off16(off int64) int16 {
 	return int16(off)
 }
 
+// signedNarrow reports whether v is a signed integer narrower than 64
+// bits, which a load must sign-extend.
+func signedNarrow(v *ir.Value) bool {
+	return v.Type.Kind == ir.KInt && v.Type.Signed && v.Type.Size < 8
+}
+
 // signExtend widens a loaded signed value to 64 bits.
 func (e *emitter) signExtend(v *ir.Value) {
-	if v.Type.Kind != ir.KInt || !v.Type.Signed || v.Type.Size >= 8 {
+	if !signedNarrow(v) {
 		return
 	}
 	sh := int32(64 - 8*int(v.Type.Size))
