@@ -91,7 +91,7 @@ func loadCase(tb testing.TB, c *corpusCase, res *Result) *ebpf.Program {
 			tb.Fatal(err)
 		}
 	}
-	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.SocketFilter, Instructions: insns, License: "GPL"})
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: c.kind.Program, Instructions: insns, License: "GPL"})
 	if err != nil {
 		tb.Fatalf("verifier: %+v", err)
 	}

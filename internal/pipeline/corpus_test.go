@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"github.com/luabpf/luabpf/ctype"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,6 +27,10 @@ type corpusCase struct {
 	maps    map[string]string // name → map type
 	errLine int
 	errMsg  string
+	// kind is the program kind, a socket filter unless the case names
+	// a tracepoint, whose format tp then is.
+	kind *proto.Kind
+	tp   *proto.TracepointFormat
 }
 
 var (
@@ -33,6 +38,8 @@ var (
 	constAnn = regexp.MustCompile(`^--! const (\S+) (-?\d+)$`)
 	errAnn   = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
 	seedAnn  = regexp.MustCompile(`^--! seed (\S+)$`)
+	tpAnn    = regexp.MustCompile(`^--! tracepoint (\S+)/(\S+)$`)
+	strAnn   = regexp.MustCompile(`^--! string (\S+) (.*)$`)
 )
 
 // seedDir holds the repository's one copy of the seed example scripts.
@@ -57,6 +64,7 @@ func loadCorpus(t testing.TB) []*corpusCase {
 		}
 		c := &corpusCase{name: strings.TrimSuffix(filepath.Base(p), ".lua"), path: p, src: string(b), env: newEnv(t), maps: map[string]string{}}
 		c.file = c.name + ".lua"
+		c.kind = proto.SocketFilter
 		annotations := c.src
 		for i, line := range strings.Split(annotations, "\n") {
 			if m := seedAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
@@ -66,10 +74,16 @@ func loadCorpus(t testing.TB) []*corpusCase {
 				}
 				c.file, c.src = m[1], string(seed)
 			}
+			if m := tpAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				c.kind, c.tp = proto.Tracepoint, readTracepoint(t, m[1], m[2])
+			}
 			if m := mapAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 				max, _ := strconv.Atoi(m[5])
 				c.env.addMap(t, m[1], m[2], max, m[3], m[4])
 				c.maps[m[1]] = m[2]
+			}
+			if m := strAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				c.env.up[m[1]] = irgen.String(m[2])
 			}
 			if m := constAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 				n, _ := strconv.ParseInt(m[2], 10, 64)
@@ -93,7 +107,7 @@ func (c *corpusCase) compile(t testing.TB) (*Result, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := Compile(file, &Options{Kind: proto.SocketFilter, Env: c.env, Verify: true, Debug: true, Dump: func(stage, text string) {
+	res, err := Compile(file, &Options{Kind: c.kind, Tracepoint: c.tp, Env: c.env, Verify: true, Debug: true, Dump: func(stage, text string) {
 		if stage == "ir" {
 			irText = text
 		}
@@ -126,4 +140,19 @@ func TestCorpus(t *testing.T) {
 			golden.Check(t, strings.TrimSuffix(c.path, ".lua")+".asm.golden", []byte(asm))
 		})
 	}
+}
+
+// readTracepoint reads the format of tracepoint category/name from the
+// real format files proto's tests keep.
+func readTracepoint(t testing.TB, category, name string) *proto.TracepointFormat {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "proto", "testdata", "tracepoint", category+"__"+name+".format"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := proto.ParseFormat(category+"/"+name, data, ctype.AMD64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
 }

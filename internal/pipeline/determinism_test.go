@@ -6,7 +6,6 @@ import (
 
 	"github.com/luabpf/luabpf/internal/disasm"
 	"github.com/luabpf/luabpf/internal/golden"
-	"github.com/luabpf/luabpf/proto"
 )
 
 // Compiling the same function must give the same instructions every time
@@ -25,7 +24,7 @@ func TestCompileIsDeterministic(t *testing.T) {
 				}
 				var first string
 				for run := range 20 {
-					res, err := Compile(fn, &Options{Kind: proto.SocketFilter, Env: c.env, NoOptimize: noOpt, Debug: true})
+					res, err := Compile(fn, &Options{Kind: c.kind, Tracepoint: c.tp, Env: c.env, NoOptimize: noOpt, Debug: true})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -1,0 +1,7 @@
+--! seed tracepoint-offcputime.lua
+--! tracepoint sched/sched_switch
+--! map starts hash uint32_t -> uint64_t 128
+--! map counts hash struct { char name[16]; int32_t stack_id; } -> uint64_t 128
+--! map stack_traces stack_trace int32_t -> uint64_t [127] 16
+--! string key_t struct { char name[16]; int32_t stack_id; }
+-- The kernel function of the seed example, on the record of sched_switch.
