@@ -183,4 +183,5 @@ func KindOf(id KindID) (*Kind, error) {
 // Kinds returns every program kind, in ID order.
 func Kinds() []*Kind { return kinds[:] }
 
+// String returns the kind's name.
 func (k *Kind) String() string { return k.Name }

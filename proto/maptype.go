@@ -95,4 +95,5 @@ func MapTypeNames() []string {
 	return out
 }
 
+// String returns the map type's name.
 func (t *MapType) String() string { return t.Name }

@@ -127,6 +127,7 @@ func (r *Runtime) Close() error {
 // ExitError is a script's call to os.exit with a non-zero code.
 type ExitError struct{ Code int }
 
+// Error says which status the script exited with.
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // exitSignal is raised by os.exit to unwind the VM so Close still runs.
@@ -237,6 +238,7 @@ type ScriptError struct {
 	Traceback string
 }
 
+// Error returns the message.
 func (e *ScriptError) Error() string { return e.Msg }
 
 // errorObjectText describes an error value that is not a string, as

@@ -30,6 +30,7 @@ type StackUse struct {
 	one, advice  string // What for a count of one; what to do about it
 }
 
+// Error says what the stack objects need and what to do.
 func (e *StackError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d bytes of stack are needed here, more than the %d bytes the kernel allows a program", e.Need, MaxStack)

@@ -25,6 +25,7 @@ const (
 
 var blockKindNames = [...]string{"Plain", "If", "Ret"}
 
+// String returns the kind's text form: "Plain", "If", "Ret".
 func (k BlockKind) String() string { return blockKindNames[k] }
 
 // Block is a basic block.
@@ -66,6 +67,7 @@ type Slot struct {
 	Line   int // Lua line that made it, for "too much stack" errors
 }
 
+// String returns "sN".
 func (s *Slot) String() string { return fmt.Sprintf("s%d", s.ID) }
 
 // MapRef is a map a program uses: emit records Name as the reference of
@@ -76,6 +78,7 @@ type MapRef struct {
 	ValueSize int
 }
 
+// String returns the map's name.
 func (m *MapRef) String() string { return m.Name }
 
 // NewFunc returns an empty function with an entry block.

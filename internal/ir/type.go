@@ -30,6 +30,7 @@ const (
 
 var spaceNames = [...]string{"", "ctx", "stack", "map", "mapfd", "kern", "user"}
 
+// String returns the space's text form: "ctx", "stack", ...
 func (s Space) String() string {
 	if int(s) < len(spaceNames) {
 		return spaceNames[s]
