@@ -45,6 +45,12 @@ const (
 	// SocketFilter programs see a struct __sk_buff and read the packet
 	// through the pkt dissector chain.
 	SocketFilter = proto.SocketFilterKind
+	// XDP programs see a struct xdp_md and read and write the frame
+	// through the same chain, directly.
+	XDP = proto.XDPKind
+	// TC programs see a struct __sk_buff as TC allows it and read and
+	// write the frame directly.
+	TC = proto.TCKind
 )
 
 // FuncOptions configure [Function].
@@ -71,10 +77,14 @@ func Function(fn *Func, opts *FuncOptions) (*Program, error) {
 	if section == "" {
 		section = kind.Section
 	}
+	attach := opts.Attach
+	if attach == 0 {
+		attach = kind.Attach
+	}
 	spec := &ebpf.ProgramSpec{
 		Name:         value.KernelName(res.Name),
 		Type:         kind.Program,
-		AttachType:   kind.Attach,
+		AttachType:   attach,
 		SectionName:  section,
 		Instructions: res.Insns,
 		License:      "GPL",

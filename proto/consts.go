@@ -10,6 +10,10 @@ var Consts = map[string]map[string]int64{
 		"arp":    0x0806,
 		"revarp": 0x8035,
 		"vlan":   0x8100,
+		"qinq":   0x88a8, // 802.1ad service tag, the outer tag of QinQ
+		"ipx":    0x8137,
+		"mpls":   0x8847,
+		"lldp":   0x88cc,
 	},
 	"ip": ipConsts(),
 }
@@ -69,6 +73,31 @@ func ipConsts() map[string]int64 {
 	return m
 }
 
+// XDP actions, what an XDP program returns (enum xdp_action).
+const (
+	XDPAborted  = 0
+	XDPDrop     = 1
+	XDPPass     = 2
+	XDPTx       = 3
+	XDPRedirect = 4
+)
+
+// TC actions, what a TC program returns (TC_ACT_* in linux/pkt_cls.h).
+// Through a tcx link TC_ACT_UNSPEC (TCX_NEXT) runs the next program,
+// TC_ACT_OK (TCX_PASS) passes the packet, TC_ACT_SHOT (TCX_DROP) drops
+// it and TC_ACT_REDIRECT (TCX_REDIRECT) sends it where bpf_redirect said.
+const (
+	TCActUnspec     = -1
+	TCActOK         = 0
+	TCActReclassify = 1
+	TCActShot       = 2
+	TCActPipe       = 3
+	TCActStolen     = 4
+	TCActQueued     = 5
+	TCActRepeat     = 6
+	TCActRedirect   = 7
+)
+
 // BPF is the `BPF` table of kernel functions: flags and special offsets
 // from include/uapi/linux/bpf.h and linux/filter.h.
 var BPF = map[string]int64{
@@ -86,6 +115,15 @@ var BPF = map[string]int64{
 	"NET_OFF":           NetOff,
 	"LL_OFF":            LLOff,
 	"PSEUDO_MAP_FD":     1,
+	// what XDP and TC programs return
+	"XDP_ABORTED": XDPAborted, "XDP_DROP": XDPDrop, "XDP_PASS": XDPPass, "XDP_TX": XDPTx, "XDP_REDIRECT": XDPRedirect,
+	"TC_ACT_UNSPEC": TCActUnspec, "TC_ACT_OK": TCActOK, "TC_ACT_RECLASSIFY": TCActReclassify, "TC_ACT_SHOT": TCActShot,
+	"TC_ACT_PIPE": TCActPipe, "TC_ACT_STOLEN": TCActStolen, "TC_ACT_QUEUED": TCActQueued, "TC_ACT_REPEAT": TCActRepeat,
+	"TC_ACT_REDIRECT": TCActRedirect,
+	"TCX_NEXT": TCActUnspec, "TCX_PASS": TCActOK, "TCX_DROP": TCActShot, "TCX_REDIRECT": TCActRedirect,
+	// bpf_redirect flags: BPF_F_INGRESS sends the packet up the
+	// target's receive path (TC) instead of out of it
+	"F_INGRESS": 1,
 	// instruction classes and fields, as the original's struct bpf had them
 	"LD": 0x00, "LDX": 0x01, "ST": 0x02, "STX": 0x03, "ALU": 0x04, "JMP": 0x05, "ALU64": 0x07,
 	"W": 0x00, "H": 0x08, "B": 0x10, "DW": 0x18, "ABS": 0x20, "IND": 0x40, "MEM": 0x60,

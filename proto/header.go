@@ -10,6 +10,9 @@ type Field struct {
 	Len  int // > 0 for an array of Len elements (eth.dst is 6 bytes)
 	Bit  int // bitfields: first bit, counted from the most significant bit of the Size-byte unit
 	Bits int // bitfields: width; 0 for a whole field
+	// Pseudo marks the IP addresses, which the transport checksums after
+	// the header cover through their pseudo-header.
+	Pseudo bool
 }
 
 // IsBitfield reports whether f is a bitfield.
@@ -18,13 +21,76 @@ func (f Field) IsBitfield() bool { return f.Bits > 0 }
 // Next says where a following header starts, relative to the start of the
 // current one: Skip bytes, plus, when LoadSize > 0, a length read from the
 // current header: the LoadSize-byte big-endian value at LoadOff, masked
-// with Mask and shifted left by Shift bits (right when Shift < 0).
+// with Mask and shifted left by Shift bits (right when Shift < 0) or,
+// when Optional is set, the sum of the Len of each optional part whose
+// flag bits (Mask) are set in that value (GRE's checksum, key and
+// sequence number).
 type Next struct {
 	Skip     int
 	LoadOff  int
 	LoadSize int
 	Mask     int64
 	Shift    int
+	Optional []Optional
+}
+
+// Optional is a part of a header that is there when a flag says so.
+type Optional struct {
+	Mask int64 // the flag, in the value Next reads
+	Len  int   // bytes the part adds when the flag is set
+}
+
+// Max returns the largest number of bytes the next header can start
+// after the current one.
+func (n Next) Max() int64 {
+	if n.LoadSize == 0 {
+		return int64(n.Skip)
+	}
+	if n.Optional != nil {
+		m := int64(n.Skip)
+		for _, o := range n.Optional {
+			m += int64(o.Len)
+		}
+		return m
+	}
+	m := n.Mask
+	if m == 0 {
+		m = int64(1)<<(8*n.LoadSize) - 1
+	}
+	if n.Shift >= 0 {
+		m <<= n.Shift
+	} else {
+		m >>= -n.Shift
+	}
+	return int64(n.Skip) + m
+}
+
+// Checksum describes the checksum of a header: which field holds it and
+// what it covers. Writes to the bytes it covers update it.
+type Checksum struct {
+	// Field is the header's field holding the checksum.
+	Field string
+	// Payload says the checksum covers the bytes after the header too
+	// (transport checksums); the IPv4 header checksum covers the header
+	// alone.
+	Payload bool
+	// Pseudo says the checksum covers the IP pseudo-header, so a new
+	// address in the IP header before it changes it.
+	Pseudo bool
+	// ZeroNone says a checksum of 0 means none was computed (UDP): it
+	// stays 0 when covered bytes change, and a computed 0 is sent as
+	// 0xffff.
+	ZeroNone bool
+	// L3 marks a network-layer checksum (bpf_l3_csum_replace); the
+	// others are transport checksums (bpf_l4_csum_replace).
+	L3 bool
+}
+
+// Carried is a transport header an IP header can carry and the protocol
+// number that says it does; Pseudo-header changes reach its checksum.
+type Carried struct {
+	Name  string
+	Proto int64
 }
 
 // Header is a packet header the dissector chain can reach.
@@ -36,6 +102,16 @@ type Header struct {
 	// Bytes marks the byte-stream "header" (data): indexing it reads
 	// bytes, calling it reads a slice.
 	Bytes bool
+	// Checksum is the header's checksum, or nil.
+	Checksum *Checksum
+	// Demux is the field naming the protocol of what follows (IP headers:
+	// proto, next_header), and Carries the transport headers whose
+	// pseudo-header checksums cover this header's addresses.
+	Demux   string
+	Carries []Carried
+	// Fragment is the field that is not zero in every fragment but the
+	// first, which carries no transport header (IPv4's foffset).
+	Fragment string
 }
 
 // Field returns the field called name.
@@ -76,11 +152,30 @@ const LLOff = -0x200000
 
 func fixed(n int) Next { return Next{Skip: n} }
 
+// withIcmp adds ICMP (for IPv4) to the headers m leads to.
+func withIcmp(m map[string]Next, n Next) map[string]Next {
+	m["icmp"] = n
+	return m
+}
+
 var (
 	afterIP      = Next{LoadOff: 0, LoadSize: 1, Mask: 0x0f, Shift: 2}
 	afterTCP     = Next{LoadOff: 12, LoadSize: 1, Mask: 0xf0, Shift: -2}
 	afterIP6Opt  = Next{Skip: 8, LoadOff: 1, LoadSize: 1, Mask: 0xff, Shift: 3}
+	afterAH      = Next{Skip: 8, LoadOff: 1, LoadSize: 1, Mask: 0xff, Shift: 2}
+	afterGRE     = Next{Skip: 4, LoadOff: 0, LoadSize: 2, Optional: []Optional{{Mask: 0x8000, Len: 4}, {Mask: 0x2000, Len: 4}, {Mask: 0x1000, Len: 4}}}
 	afterL2Proto = map[string]Next{"ip": fixed(4), "ip6": fixed(4), "arp": fixed(4), "dot1q": fixed(4)}
+	// afterIP6 is what can follow the IPv6 header and its extension
+	// headers, at the distance n says.
+	afterIP6 = func(n Next) map[string]Next {
+		return map[string]Next{"icmp6": n, "udp": n, "tcp": n, "gre": n, "ip6_opt": n, "ip6_route": n, "ip6_frag": n, "ah": n, "data": n}
+	}
+	// transport are the checksums of the transport headers.
+	ipCsum   = &Checksum{Field: "hchecksum", L3: true}
+	tcpCsum  = &Checksum{Field: "cksum", Payload: true, Pseudo: true}
+	udpCsum  = &Checksum{Field: "crc", Payload: true, Pseudo: true, ZeroNone: true}
+	icmpCsum = &Checksum{Field: "checksum", Payload: true}
+	icmp6Sum = &Checksum{Field: "checksum", Payload: true, Pseudo: true}
 )
 
 // Eth is the dissector chain's root, pkt (alias eth).
@@ -125,14 +220,15 @@ var headers = map[string]*Header{
 		{Name: "ttl", Off: 8, Size: 1},
 		{Name: "proto", Off: 9, Size: 1},
 		{Name: "hchecksum", Off: 10, Size: 2},
-		{Name: "src", Off: 12, Size: 4},
-		{Name: "dst", Off: 16, Size: 4},
-	}, Next: map[string]Next{"icmp": afterIP, "udp": afterIP, "tcp": afterIP, "data": afterIP}},
+		{Name: "src", Off: 12, Size: 4, Pseudo: true},
+		{Name: "dst", Off: 16, Size: 4, Pseudo: true},
+	}, Next: map[string]Next{"icmp": afterIP, "udp": afterIP, "tcp": afterIP, "gre": afterIP, "ah": afterIP, "data": afterIP},
+		Checksum: ipCsum, Demux: "proto", Carries: []Carried{{"tcp", 6}, {"udp", 17}}, Fragment: "foffset"},
 	"icmp": {Name: "icmp", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},
 		{Name: "checksum", Off: 2, Size: 2},
-	}, Next: map[string]Next{"data": fixed(4)}},
+	}, Next: map[string]Next{"data": fixed(4)}, Checksum: icmpCsum},
 	"ip6": {Name: "ip6", Size: 40, Fields: []Field{
 		{Name: "ver", Size: 4, Bit: 0, Bits: 4},
 		{Name: "priority", Size: 4, Bit: 4, Bits: 8},
@@ -140,27 +236,57 @@ var headers = map[string]*Header{
 		{Name: "payload_len", Off: 4, Size: 2},
 		{Name: "next_header", Off: 6, Size: 1},
 		{Name: "hop_limit", Off: 7, Size: 1},
-		{Name: "src_hi", Off: 8, Size: 8},
-		{Name: "src_lo", Off: 16, Size: 8},
-		{Name: "dst_hi", Off: 24, Size: 8},
-		{Name: "dst_lo", Off: 32, Size: 8},
-	}, Next: map[string]Next{"icmp6": fixed(40), "udp": fixed(40), "tcp": fixed(40), "ip6_opt": fixed(40), "data": fixed(40)}},
+		{Name: "src_hi", Off: 8, Size: 8, Pseudo: true},
+		{Name: "src_lo", Off: 16, Size: 8, Pseudo: true},
+		{Name: "dst_hi", Off: 24, Size: 8, Pseudo: true},
+		{Name: "dst_lo", Off: 32, Size: 8, Pseudo: true},
+	}, Next: afterIP6(fixed(40)), Demux: "next_header", Carries: []Carried{{"tcp", 6}, {"udp", 17}, {"icmp6", 58}}},
+	// Hop-by-hop and destination options share this format.
 	"ip6_opt": {Name: "ip6_opt", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "ext_len", Off: 1, Size: 1},
 		{Name: "pad", Off: 2, Size: 1, Len: 6},
-	}, Next: map[string]Next{"icmp6": afterIP6Opt, "udp": afterIP6Opt, "tcp": afterIP6Opt, "ip6_opt": afterIP6Opt, "data": afterIP6Opt}},
+	}, Next: afterIP6(afterIP6Opt)},
+	"ip6_route": {Name: "ip6_route", Size: 8, Fields: []Field{
+		{Name: "next_header", Size: 1},
+		{Name: "ext_len", Off: 1, Size: 1},
+		{Name: "type", Off: 2, Size: 1},
+		{Name: "segments_left", Off: 3, Size: 1},
+	}, Next: afterIP6(afterIP6Opt)},
+	"ip6_frag": {Name: "ip6_frag", Size: 8, Fields: []Field{
+		{Name: "next_header", Size: 1},
+		{Name: "offset", Off: 2, Size: 2, Bit: 0, Bits: 13},
+		{Name: "more", Off: 2, Size: 2, Bit: 15, Bits: 1},
+		{Name: "identification", Off: 4, Size: 4},
+	}, Next: afterIP6(fixed(8))},
+	// The authentication header, in IPv4 and IPv6: its length counts
+	// 4-byte words after the first two.
+	"ah": {Name: "ah", Size: 12, Fields: []Field{
+		{Name: "next_header", Size: 1},
+		{Name: "payload_len", Off: 1, Size: 1},
+		{Name: "spi", Off: 4, Size: 4},
+		{Name: "seq", Off: 8, Size: 4},
+	}, Next: withIcmp(afterIP6(afterAH), afterAH)},
+	// GRE (RFC 2784, 2890): the checksum, key and sequence number after
+	// the first word are there when their flags are set.
+	"gre": {Name: "gre", Size: 4, Fields: []Field{
+		{Name: "c", Size: 2, Bit: 0, Bits: 1},
+		{Name: "k", Size: 2, Bit: 2, Bits: 1},
+		{Name: "s", Size: 2, Bit: 3, Bits: 1},
+		{Name: "version", Size: 2, Bit: 13, Bits: 3},
+		{Name: "protocol", Off: 2, Size: 2},
+	}, Next: map[string]Next{"ip": afterGRE, "ip6": afterGRE, "eth": afterGRE, "data": afterGRE}},
 	"icmp6": {Name: "icmp6", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},
 		{Name: "checksum", Off: 2, Size: 2},
-	}, Next: map[string]Next{"data": fixed(4)}},
+	}, Next: map[string]Next{"data": fixed(4)}, Checksum: icmp6Sum},
 	"udp": {Name: "udp", Size: 8, Fields: []Field{
 		{Name: "src_port", Size: 2},
 		{Name: "dst_port", Off: 2, Size: 2},
 		{Name: "length", Off: 4, Size: 2},
 		{Name: "crc", Off: 6, Size: 2},
-	}, Next: map[string]Next{"data": fixed(8), "vxlan": fixed(8)}},
+	}, Next: map[string]Next{"data": fixed(8), "vxlan": fixed(8)}, Checksum: udpCsum},
 	"tcp": {Name: "tcp", Size: 20, Fields: []Field{
 		{Name: "src_port", Size: 2},
 		{Name: "dst_port", Off: 2, Size: 2},
@@ -179,7 +305,7 @@ var headers = map[string]*Header{
 		{Name: "rcv_wnd", Off: 14, Size: 2},
 		{Name: "cksum", Off: 16, Size: 2},
 		{Name: "urg_ptr", Off: 18, Size: 2},
-	}, Next: map[string]Next{"data": afterTCP}},
+	}, Next: map[string]Next{"data": afterTCP}, Checksum: tcpCsum},
 	"vxlan": {Name: "vxlan", Size: 8, Fields: []Field{
 		{Name: "rsv1", Size: 4, Bit: 0, Bits: 4},
 		{Name: "iflag", Size: 4, Bit: 4, Bits: 1},

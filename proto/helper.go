@@ -18,6 +18,11 @@ type Helper struct {
 	// Needs names the capability the kernel wants for it beyond
 	// CAP_BPF, or "".
 	Needs string
+	// ChangesPacket marks helpers that may move or resize the packet
+	// (the kernel's bpf_helper_changes_pkt_data): the verifier forgets
+	// every packet pointer at the call, so they are loaded again after
+	// it.
+	ChangesPacket bool
 }
 
 // Arg is what a helper argument takes.
@@ -48,7 +53,17 @@ const (
 const perfmon = "CAP_PERFMON"
 
 // Program kinds that see a socket buffer.
-var skbKinds = Set(SocketFilterKind)
+var skbKinds = Set(SocketFilterKind, TCKind)
+
+// netKinds are the kinds that decide a packet's fate: they may redirect
+// it and compute checksums.
+var netKinds = Set(XDPKind, TCKind)
+
+// Program kinds of one row.
+var (
+	xdpOnly = Set(XDPKind)
+	tcOnly  = Set(TCKind)
+)
 
 // tracingKinds are the kinds that may read kernel and user memory and
 // walk stacks.
@@ -70,6 +85,13 @@ var helpers = []*Helper{
 	{Fn: asm.FnPerfEventOutput, Args: []Arg{ArgCtx, ArgMap, ArgInt, ArgMem, ArgSize}, Ret: RetLong, Kinds: AllKinds},
 	{Fn: asm.FnRingbufOutput, Args: []Arg{ArgMap, ArgMem, ArgSize, ArgInt}, Ret: RetLong, Kinds: AllKinds},
 	{Fn: asm.FnSkbLoadBytes, Args: []Arg{ArgCtx, ArgInt, ArgOut, ArgSize}, Ret: RetLong, Kinds: skbKinds},
+	{Fn: asm.FnRedirect, Args: []Arg{ArgInt, ArgInt}, Ret: RetLong, Kinds: netKinds},
+	{Fn: asm.FnRedirectMap, Args: []Arg{ArgMap, ArgInt, ArgInt}, Ret: RetLong, Kinds: xdpOnly},
+	{Fn: asm.FnXdpAdjustHead, Args: []Arg{ArgCtx, ArgInt}, Ret: RetLong, Kinds: xdpOnly, ChangesPacket: true},
+	{Fn: asm.FnXdpAdjustTail, Args: []Arg{ArgCtx, ArgInt}, Ret: RetLong, Kinds: xdpOnly, ChangesPacket: true},
+	{Fn: asm.FnL3CsumReplace, Args: []Arg{ArgCtx, ArgInt, ArgInt, ArgInt, ArgInt}, Ret: RetLong, Kinds: tcOnly, ChangesPacket: true},
+	{Fn: asm.FnL4CsumReplace, Args: []Arg{ArgCtx, ArgInt, ArgInt, ArgInt, ArgInt}, Ret: RetLong, Kinds: tcOnly, ChangesPacket: true},
+	{Fn: asm.FnCloneRedirect, Args: []Arg{ArgCtx, ArgInt, ArgInt}, Ret: RetLong, Kinds: tcOnly, ChangesPacket: true},
 	{Fn: asm.FnGetStackid, Args: []Arg{ArgCtx, ArgMap, ArgInt}, Ret: RetLong, Kinds: tracingKinds},
 	{Fn: asm.FnProbeReadKernel, Args: []Arg{ArgOut, ArgSize, ArgPtr}, Ret: RetLong, Kinds: tracingKinds, Needs: perfmon},
 	{Fn: asm.FnProbeReadKernelStr, Args: []Arg{ArgOut, ArgSize, ArgPtr}, Ret: RetLong, Kinds: tracingKinds, Needs: perfmon},

@@ -9,24 +9,15 @@ import (
 // Kind describes one kind of program luabpf compiles: everything the
 // compiler, the ELF writer and the runtime need to know about it. The
 // compiler, compile and runtime packages receive a *Kind and ask it; none
-// of them tests which kind it is.
-//
-// The next rows, as the networking work adds them:
-//
-//	xdp         ebpf.XDP (attach ebpf.AttachXDP), "xdp", context
-//	            struct xdp_md, direct packet pointers with data_end bounds
-//	            checks, returns an XDP action
-//	tc          ebpf.SchedCLS (attach ebpf.AttachTCXIngress/Egress),
-//	            "tcx/ingress" and "tcx/egress", struct __sk_buff with TC's
-//	            wider access rules, direct packet access, returns a TC
-//	            action
-//
-// Each new row also gets its bit in the Kinds column of the helper table.
+// of them tests which kind it is. Each row also has its bit in the Kinds
+// column of the helper table.
 type Kind struct {
 	// ID numbers the kind for KindSet.
 	ID KindID
-	// Name is the kind as messages say it: "socket filter".
-	Name string
+	// Name is the kind as messages say it: "socket filter", as in
+	// "socket filter programs"; Noun names one program: "a socket
+	// filter", "an XDP program".
+	Name, Noun string
 	// Program and Attach are the kernel program type and attach type.
 	Program ebpf.ProgramType
 	Attach  ebpf.AttachType
@@ -44,12 +35,20 @@ type Kind struct {
 	CtxBTF string
 	// Packet says how the program reads packet bytes (pkt.*).
 	Packet PacketAccess
+	// PacketWrite says whether the program may assign to packet bytes
+	// and how it keeps checksums right when it does.
+	PacketWrite PacketWrite
 	// UserPointers says that pointers read from the context point to
 	// user memory (uprobes) rather than kernel memory; it picks
 	// bpf_probe_read_user over bpf_probe_read_kernel.
 	UserPointers bool
 	// Return says what the function's return value means.
 	Return string
+	// NoReturn is what the function returns when it ends without a
+	// return statement or returns nothing (or nil): 0 for most kinds,
+	// XDP_PASS for XDP, so a packet an XDP function says nothing about
+	// goes on.
+	NoReturn int64
 }
 
 // KindID numbers the program kinds.
@@ -61,6 +60,8 @@ const (
 	TracepointKind
 	KprobeKind
 	UprobeKind
+	XDPKind
+	TCKind
 	numKinds
 )
 
@@ -97,12 +98,32 @@ const (
 	DirectPacket
 )
 
+// PacketWrite says whether and how a program kind writes packet bytes.
+type PacketWrite uint8
+
+// Packet write methods.
+const (
+	// NoPacketWrite programs cannot change the packet.
+	NoPacketWrite PacketWrite = iota
+	// WriteDirect programs store into the packet themselves and update
+	// the checksums the written bytes are under incrementally (RFC 1624).
+	WriteDirect
+	// WriteSkb programs store into the packet themselves and update
+	// checksums with bpf_l3_csum_replace and bpf_l4_csum_replace, which
+	// also keep the socket buffer's checksum state right (a checksum
+	// the device completes, CHECKSUM_PARTIAL, changes only for
+	// pseudo-header fields). Those helpers move the packet, so every
+	// packet pointer is loaded again after them.
+	WriteSkb
+)
+
 // SocketFilter is a program attached to a socket (bpf.socket): it sees
 // each packet the socket receives as a struct __sk_buff and returns how
 // many bytes of it to keep, 0 dropping it.
 var SocketFilter = &Kind{
 	ID:      SocketFilterKind,
 	Name:    "socket filter",
+	Noun:    "a socket filter",
 	Program: ebpf.SocketFilter,
 	Section: "socket",
 	Ctx:     skbView("struct __sk_buff", func(f skbField) Access { return f.socket }),
@@ -118,6 +139,7 @@ var SocketFilter = &Kind{
 var Tracepoint = &Kind{
 	ID:      TracepointKind,
 	Name:    "tracepoint",
+	Noun:    "a tracepoint",
 	Program: ebpf.TracePoint,
 	Section: "tracepoint/",
 	Packet:  NoPacket,
@@ -130,6 +152,7 @@ var Tracepoint = &Kind{
 var Kprobe = &Kind{
 	ID:         KprobeKind,
 	Name:       "kprobe",
+	Noun:       "a kprobe",
 	Program:    ebpf.Kprobe,
 	Section:    "kprobe/",
 	RetSection: "kretprobe/",
@@ -144,6 +167,7 @@ var Kprobe = &Kind{
 var Uprobe = &Kind{
 	ID:           UprobeKind,
 	Name:         "uprobe",
+	Noun:         "a uprobe",
 	Program:      ebpf.Kprobe,
 	Section:      "uprobe/",
 	RetSection:   "uretprobe/",
@@ -151,6 +175,58 @@ var Uprobe = &Kind{
 	Packet:       NoPacket,
 	UserPointers: true,
 	Return:       "nothing: the kernel ignores it",
+}
+
+// XDP is an eXpress Data Path program (bpf.xdp): it runs on each frame
+// an interface receives, before the kernel allocates a socket buffer,
+// sees struct xdp_md and reads and writes the frame directly, and
+// returns what happens to it.
+var XDP = &Kind{
+	ID:          XDPKind,
+	Name:        "XDP",
+	Noun:        "an XDP program",
+	Program:     ebpf.XDP,
+	Attach:      ebpf.AttachXDP,
+	Section:     "xdp",
+	Ctx:         xdpCtx,
+	CtxBTF:      "xdp_md",
+	Packet:      DirectPacket,
+	PacketWrite: WriteDirect,
+	Return:      "an XDP action: BPF.XDP_PASS, XDP_DROP, XDP_TX, XDP_REDIRECT or XDP_ABORTED",
+	NoReturn:    XDPPass,
+}
+
+// TC is a traffic-control classifier attached through a tcx link
+// (bpf.tc), on an interface's ingress or egress: it sees the socket
+// buffer as struct __sk_buff with TC's wider access rules, reads and
+// writes the frame directly, and returns a TC action. Section and
+// Attach are those of ingress; egress programs go in "tcx/egress" and
+// attach as ebpf.AttachTCXEgress.
+var TC = &Kind{
+	ID:          TCKind,
+	Name:        "TC",
+	Noun:        "a TC program",
+	Program:     ebpf.SchedCLS,
+	Attach:      ebpf.AttachTCXIngress,
+	Section:     "tcx/ingress",
+	Ctx:         skbView("struct __sk_buff", func(f skbField) Access { return f.tc }),
+	CtxBTF:      "__sk_buff",
+	Packet:      DirectPacket,
+	PacketWrite: WriteSkb,
+	Return:      "a TC action: BPF.TC_ACT_OK passes the packet, TC_ACT_SHOT drops it, TC_ACT_UNSPEC goes on to the next program",
+	NoReturn:    TCActOK,
+}
+
+// TCSection returns the ELF section of a TC program for direction dir,
+// "ingress" or "egress", and its attach type.
+func TCSection(dir string) (string, ebpf.AttachType, bool) {
+	switch dir {
+	case "ingress":
+		return "tcx/ingress", ebpf.AttachTCXIngress, true
+	case "egress":
+		return "tcx/egress", ebpf.AttachTCXEgress, true
+	}
+	return "", 0, false
 }
 
 // hostPtRegsCtx is pt_regs of the running architecture, or nil where
@@ -169,6 +245,8 @@ var kinds = [numKinds]*Kind{
 	TracepointKind:   Tracepoint,
 	KprobeKind:       Kprobe,
 	UprobeKind:       Uprobe,
+	XDPKind:          XDP,
+	TCKind:           TC,
 }
 
 // KindOf returns the kind with the given ID, or an error for an ID no

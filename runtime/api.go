@@ -51,7 +51,7 @@ func (r *Runtime) Map(name string) (*Map, error) {
 // Runtime closes it.
 func (p *Program) Load(t ebpf.ProgramType) (*ebpf.Program, error) {
 	if t != p.comp.Kind.Program {
-		return nil, fmt.Errorf("%s was compiled as a %s, not as %v", p.comp.Spec.Name, p.comp.Kind.Name, t)
+		return nil, fmt.Errorf("%s was compiled as %s, not as %v", p.comp.Spec.Name, p.comp.Kind.Noun, t)
 	}
 	return p.load()
 }

@@ -17,6 +17,8 @@ func (r *Runtime) bpfModule() *lua.LTable {
 	fns := map[string]lua.LGFunction{
 		"map":         r.newMap,
 		"socket":      r.socket,
+		"xdp":         r.xdp,
+		"tc":          r.tc,
 		"dump":        r.dump,
 		"dump_string": r.dumpString,
 		"ntoh":        r.ntoh,

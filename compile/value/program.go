@@ -49,6 +49,10 @@ type CompileOptions struct {
 	// Section is the ELF section the program belongs in ("kretprobe/
 	// do_sys_open"); "" means the kind's.
 	Section string
+	// Attach is the program's attach type when it is not the kind's
+	// (a TC program for egress: ebpf.AttachTCXEgress); 0 means the
+	// kind's.
+	Attach ebpf.AttachType
 	// NoOptimize skips the optional optimisation passes.
 	NoOptimize bool
 	// Dump, when set, receives the text of each compiler stage: "ir",

@@ -102,6 +102,10 @@ func (e *emitter) value(v *ir.Value) {
 		e.add(asm.LoadAbs(int32(v.AuxInt), size(v.Type.Size)))
 	case ir.OpLoadSkbInd:
 		e.add(asm.LoadInd(asm.R0, reg(v.Args[1]), int32(v.AuxInt), size(v.Type.Size)))
+	case ir.OpPktPtr:
+		// The verifier turns a 32-bit load of data or data_end into a
+		// packet pointer; any other width is refused.
+		e.add(asm.LoadMem(reg(v), reg(v.Args[0]), e.off16(v.AuxInt), asm.Word))
 	case ir.OpCall:
 		e.add(v.Aux.(asm.BuiltinFunc).Call())
 	default:

@@ -53,6 +53,7 @@ const (
 	OpAtomicAdd  // AtomicAdd <u32> [off] p x              lock *(u32 *)(p + off) += x
 	OpLoadSkbInd // v = LoadSkbInd <u16> [off] ctx base    the skb's packet bytes at base + off, network order (LD_IND)
 	OpLoadSkbAbs // v = LoadSkbAbs <u16> [off] ctx         the skb's packet bytes at off, network order (LD_ABS)
+	OpPktPtr     // v = PktPtr <ptr:pkt> [off] ctx         a packet pointer of the context (data, data_end): its 32-bit field at off, which the kernel loads as a pointer
 	OpMapLookup  // v = MapLookup <ptr:map?> {m} key       key: a scalar or a pointer to the key
 	OpMapUpdate  // v = MapUpdate <i64> {m} [flags] key x  x: a scalar or a pointer to the value
 	OpMapDelete  // v = MapDelete <i64> {m} key

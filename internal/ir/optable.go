@@ -83,6 +83,10 @@ var opTable = [numOps]opInfo{
 	// They read the context from R6 and clobber R0-R5 as a call does.
 	OpLoadSkbInd: {name: "LoadSkbInd", args: 2, aux: AuxOffset, clobbers: callerSaved, result: r0, argRegs: skbCtx},
 	OpLoadSkbAbs: {name: "LoadSkbAbs", args: 1, aux: AuxOffset, clobbers: callerSaved, result: r0, argRegs: skbCtx},
+	// A packet pointer stays valid until a helper that changes the packet
+	// runs; irgen loads it again after one, so it is only read memory.
+	// The context's field is 32 bits: emit loads a word.
+	OpPktPtr: {name: "PktPtr", args: 1, effect: ReadsMem, aux: AuxOffset},
 	// The map operations become helper calls in expand, before register
 	// allocation, so they have no register columns.
 	OpMapLookup: {name: "MapLookup", args: 1, effect: ReadsMem, helper: true},

@@ -26,9 +26,11 @@ const (
 	SpaceMapFD       // a map itself, as helpers take it (ld_imm64 pseudo map fd)
 	SpaceKern        // kernel memory, read with bpf_probe_read_kernel
 	SpaceUser        // user memory, read with bpf_probe_read_user
+	SpacePkt         // the packet (XDP, TC), loaded directly after a bounds check against its end
+	SpacePktEnd      // the end of the packet (data_end), compared with, never read through
 )
 
-var spaceNames = [...]string{"", "ctx", "stack", "map", "mapfd", "kern", "user"}
+var spaceNames = [...]string{"", "ctx", "stack", "map", "mapfd", "kern", "user", "pkt", "pktend"}
 
 // String returns the space's text form: "ctx", "stack", ...
 func (s Space) String() string {

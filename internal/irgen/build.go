@@ -49,6 +49,12 @@ type builder struct {
 	// recover.go).
 	errs     source.ErrorList
 	errLines map[int]bool
+	// pkt is how the program kind reads the packet (nil: it cannot).
+	// With direct access, the packet's start and end pointers are what
+	// pktData and pktEnd hold: like locals, they take new values where a
+	// helper moves the packet and merge where paths join.
+	pkt             packetAccess
+	pktData, pktEnd *frontend.Local
 }
 
 // Build lowers fn into an IR function. It also returns the maps the
@@ -67,6 +73,7 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 		defs: map[*ir.Block]map[*frontend.Local]operand{},
 		refs: map[*Map]*ir.MapRef{},
 		bits: map[*ir.Value]int{},
+		pkt:  packetAccessOf(opts.Kind),
 	}
 	defer func() {
 		r := recover()
@@ -95,7 +102,7 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 	g.params()
 	g.block(fn.Node.Stmts)
 	if g.b != nil {
-		g.ret(g.b.NewConst(ir.I64, 0, g.line))
+		g.ret(g.b.NewConst(ir.I64, g.kind.NoReturn, g.line))
 	}
 	if g.errs.Len() > 0 {
 		return nil, nil, g.errs.Err()
@@ -107,6 +114,9 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 func (g *builder) params() {
 	ps := g.fn.Params
 	g.ctx = g.b.NewValue(ir.OpArg, ir.Ptr(ir.SpaceCtx), g.line)
+	if d, ok := g.pkt.(directPacket); ok {
+		d.begin(g)
+	}
 	if len(ps) > 1 {
 		g.report(source.Errorf(g.src, ps[1].Line, "a kernel function takes one parameter, the program context; '%s' has no value", ps[1].Name))
 		for _, p := range ps[1:] {
@@ -122,7 +132,7 @@ func (g *builder) params() {
 	case g.opts.Tracepoint != nil:
 		g.write(ps[0], recordOp(g.opts.Tracepoint, ps[0].Name))
 	default:
-		g.report(source.Errorf(g.src, ps[0].Line, "a %s's context is not known here, so '%s' has no value", g.kind.Name, ps[0].Name))
+		g.report(source.Errorf(g.src, ps[0].Line, "%s's context is not known here, so '%s' has no value", g.kind.Noun, ps[0].Name))
 		g.write(ps[0], poisonOp())
 	}
 }
@@ -236,6 +246,9 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 			return o
 		}
 	}
+	if l == g.pktData || l == g.pktEnd {
+		return g.mergePktPointers(b, ops)
+	}
 	// A mismatch below fails the statement reading l; later reads see
 	// poison instead of failing again.
 	g.define(b, l, poisonOp())
@@ -263,13 +276,28 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 		return o
 	case first.kind == opPkt:
 		args := make([]*ir.Value, len(ops))
+		res := pktRef{hdr: first.pkt.hdr, outer: first.pkt.outer, sums: first.pkt.sums}
 		for i, o := range ops {
 			if o.kind != opPkt || o.pkt.hdr != first.pkt.hdr {
 				g.errorf("'%s' is %s on one path and %s on another; give it one meaning before the paths join", l.Name, describePkt(first), describeAny(o))
 			}
 			args[i] = g.pktOffsetIn(o, b.Preds[i])
+			if o.pkt.off < 0 {
+				res.max = unknownMax
+			}
+			res.max = max(res.max, addMax(o.pkt.max, max(o.pkt.off, 0)))
+			// Positions reached along different chains keep only their
+			// own bounds (see the README's Language section).
+			if o.pkt.outer != res.outer {
+				res.outer = nil
+			}
+			if o.pkt.sums != res.sums {
+				res.sums, res.mixed = nil, true
+			}
+			res.mixed = res.mixed || o.pkt.mixed
 		}
-		return pktOp(pktRef{v: g.phi(b, ir.I64, args), hdr: first.pkt.hdr}, first.what)
+		res.v = g.phi(b, ir.I64, args)
+		return pktOp(res, first.what)
 	case first.kind == opMem:
 		if pm, ok := first.m.mem.(pointerMem); ok {
 			return g.mergePointers(l, b, ops, pm)

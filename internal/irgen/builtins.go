@@ -179,7 +179,7 @@ func (g *builder) free(name string) operand {
 // needPackets checks that the program kind can read the packet.
 func (g *builder) needPackets(what string) {
 	if g.kind.Packet == proto.NoPacket {
-		g.errorf("'%s' reads the packet, which a %s cannot do", what, g.kind.Name)
+		g.errorf("'%s' reads the packet, which %s cannot do", what, g.kind.Noun)
 	}
 }
 

@@ -85,20 +85,13 @@ func (g *builder) indexCtx(obj, key operand, name string) operand {
 	if !ok {
 		g.errorf("%s has no field '%s'%s", ctx.Name, fname, suggest(fname, ctx.Names()))
 	}
-	if f.Packet && g.kind.Packet == proto.SkbLoads {
-		// Socket filters may not dereference skb->data; their packet
-		// positions are offsets read with LD_ABS/LD_IND, and data_end is
-		// the packet length.
-		if f.Name == "data" {
-			return pktOp(pktRef{hdr: bytesHeader}, name)
-		}
-		if f.Name == "data_end" {
-			ln, _ := ctx.Field("len")
-			return pktOp(pktRef{v: g.ctxLoad(&ln, ln.Off).v, hdr: bytesHeader}, name)
-		}
+	if f.Packet && g.pkt != nil {
+		// data and data_end are positions in the packet, read as the
+		// kind's packet access says.
+		return g.pkt.ctxField(g, f, name)
 	}
 	if f.Access&proto.Read == 0 {
-		g.errorf("a %s cannot read %s.%s (the kernel rejects it)", g.kind.Name, obj.what, f.Name)
+		g.errorf("%s cannot read %s.%s (the kernel rejects it)", g.kind.Noun, obj.what, f.Name)
 	}
 	if f.Len > 0 {
 		o := obj

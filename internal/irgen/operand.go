@@ -54,14 +54,6 @@ type ctxRef struct {
 	field *proto.CtxField
 }
 
-// pktRef is a position in the packet: the run-time offset v (nil for
-// none) plus off bytes, at the start of header hdr.
-type pktRef struct {
-	v   *ir.Value
-	off int64
-	hdr *proto.Header
-}
-
 func constOp(c Value) operand { return operand{kind: opConst, c: c} }
 
 func intOp(v *ir.Value) operand { return operand{kind: opInt, v: v} }

@@ -1,6 +1,8 @@
 package irgen
 
 import (
+	"math/bits"
+
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
 )
@@ -15,39 +17,6 @@ func (g *builder) pktOffset(o operand) *ir.Value {
 		return o.pkt.v
 	}
 	return g.value(ir.OpAdd, ir.I64, o.pkt.v, g.konst(o.pkt.off))
-}
-
-// loadPkt reads n bytes (1..8) at rel bytes past position o, big-endian:
-// the legacy packet loads (LD_ABS, LD_IND) return network order as a
-// number, so "GET " reads as 0x47455420.
-func (g *builder) loadPkt(o operand, rel int64, n int) *ir.Value {
-	switch n {
-	case 1, 2, 4:
-		base := o.pkt.v
-		if base == nil {
-			base = g.konst(0)
-		}
-		v := g.value(ir.OpLoadSkbInd, ir.Int(n, false), g.ctx, base)
-		v.AuxInt = o.pkt.off + rel
-		return v
-	}
-	// Wider or odd sizes: big-endian pieces, shifted together.
-	var acc *ir.Value
-	for done := 0; done < n; {
-		k := 4
-		for k > n-done {
-			k /= 2
-		}
-		piece := g.loadPkt(o, rel+int64(done), k)
-		if acc == nil {
-			acc = piece
-		} else {
-			acc = g.value(ir.OpOr, ir.Int(8, false), g.value(ir.OpLsh, ir.U64, acc, g.konst(int64(8*k))), piece)
-		}
-		done += k
-	}
-	acc.Type = ir.Int(roundSize(n), false)
-	return acc
 }
 
 // roundSize rounds a byte count up to 1, 2, 4 or 8.
@@ -68,13 +37,21 @@ func (g *builder) indexPkt(o, key operand, name string) operand {
 	if !o.pkt.hdr.Bytes {
 		g.errorf("'%s' is the %s header; index bytes through a byte pointer such as %s.data[i], or read a field by name", name, o.pkt.hdr.Name, o.what)
 	}
+	p, rel := g.pktIndex(o, key, name)
+	return pktByte(g.pktLoad(p, rel, 1))
+}
+
+// pktIndex is the place of byte key of byte position o: a position and a
+// constant offset from it.
+func (g *builder) pktIndex(o, key operand, name string) (operand, int64) {
 	if i, ok := key.constInt(); ok && key.kind == opConst {
-		return pktByte(g.loadPkt(o, i, 1))
+		return o, i
 	}
 	i := g.toInt(key, "the index of "+name)
 	p := o
 	p.pkt.v = g.value(ir.OpAdd, ir.I64, g.pktBase(o), i)
-	return pktByte(g.loadPkt(p, 0, 1))
+	p.pkt.max = addMax(o.pkt.max, g.valueMax(i))
+	return p, 0
 }
 
 // pktBase is o's run-time part, or 0.
@@ -100,22 +77,28 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 		g.errorf("%s has no field or next header '%s'%s", o.what, fname, suggest(fname, h.Names()))
 	}
 	next, _ := proto.Lookup(fname)
-	res := pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(nx.Skip), hdr: next}, name)
+	res := pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(nx.Skip), hdr: next, max: o.pkt.max, outer: within(o.pkt), sums: sumsAfter(o.pkt)}, name)
 	if nx.LoadSize == 0 {
 		return res
 	}
-	// A variable-length header: its length field, masked and scaled.
-	t := g.loadPkt(o, int64(nx.LoadOff), nx.LoadSize)
-	if full := int64(1)<<(8*nx.LoadSize) - 1; nx.Mask != 0 && nx.Mask != full {
-		t = g.value(ir.OpAnd, ir.I64, t, g.konst(nx.Mask))
-	}
-	switch {
-	case nx.Shift > 0:
-		t = g.value(ir.OpLsh, ir.I64, t, g.konst(int64(nx.Shift)))
-	case nx.Shift < 0:
-		t = g.value(ir.OpRsh, ir.I64, t, g.konst(int64(-nx.Shift)))
+	// A variable-length header: its length field, masked and scaled, or
+	// the optional parts its flags say are there.
+	t := g.pktLoad(o, int64(nx.LoadOff), nx.LoadSize)
+	if nx.Optional != nil {
+		t = g.optionalParts(t, nx.Optional)
+	} else {
+		if full := int64(1)<<(8*nx.LoadSize) - 1; nx.Mask != 0 && nx.Mask != full {
+			t = g.value(ir.OpAnd, ir.I64, t, g.konst(nx.Mask))
+		}
+		switch {
+		case nx.Shift > 0:
+			t = g.value(ir.OpLsh, ir.I64, t, g.konst(int64(nx.Shift)))
+		case nx.Shift < 0:
+			t = g.value(ir.OpRsh, ir.I64, t, g.konst(int64(-nx.Shift)))
+		}
 	}
 	t.Type = ir.U32
+	res.pkt.max = addMax(o.pkt.max, nx.Max()-int64(nx.Skip))
 	if o.pkt.v == nil {
 		res.pkt.v = t
 	} else {
@@ -124,14 +107,37 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 	return res
 }
 
+// optionalParts is the length of the optional parts whose flags are set
+// in flags: for each, (flags & mask) shifted down to 0 or len, summed.
+// Every part's length is a power of two.
+func (g *builder) optionalParts(flags *ir.Value, parts []proto.Optional) *ir.Value {
+	var sum *ir.Value
+	for _, p := range parts {
+		bit := bits.TrailingZeros64(uint64(p.Mask))
+		x := g.value(ir.OpAnd, ir.I64, flags, g.konst(p.Mask))
+		switch sh := bits.TrailingZeros64(uint64(p.Len)) - bit; {
+		case sh > 0:
+			x = g.value(ir.OpLsh, ir.I64, x, g.konst(int64(sh)))
+		case sh < 0:
+			x = g.value(ir.OpRsh, ir.I64, x, g.konst(int64(-sh)))
+		}
+		if sum == nil {
+			sum = x
+		} else {
+			sum = g.value(ir.OpAdd, ir.I64, sum, x)
+		}
+	}
+	return sum
+}
+
 // pktField reads a header field. Whole multi-byte fields come back in
 // network byte order, as the original toolkit has them (scripts call
 // bpf.ntoh); bitfields are numbers.
 func (g *builder) pktField(o operand, f proto.Field) operand {
 	if f.Len > 0 {
-		return pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(f.Off), hdr: bytesHeader}, o.what+"."+f.Name)
+		return pktOp(g.pktArray(o.pkt, f), o.what+"."+f.Name)
 	}
-	x := g.loadPkt(o, int64(f.Off), f.Size)
+	x := g.pktLoad(o, int64(f.Off), f.Size)
 	if f.IsBitfield() {
 		shift := f.Size*8 - f.Bit - f.Bits
 		if shift > 0 {
@@ -147,6 +153,12 @@ func (g *builder) pktField(o operand, f proto.Field) operand {
 		x = g.value(swapOp(f.Size), ir.Int(f.Size, false), x)
 	}
 	return operand{kind: opInt, v: x, str: strRaw, width: f.Size}
+}
+
+// pktArray is the position of array field f of the header at p: bytes
+// there while the whole header is.
+func (g *builder) pktArray(p pktRef, f proto.Field) pktRef {
+	return pktRef{v: p.v, off: p.off + int64(f.Off), hdr: bytesHeader, max: p.max, outer: within(p), sums: sumsIn(p)}
 }
 
 func swapOp(size int) ir.Op {
@@ -175,7 +187,7 @@ func (g *builder) pktSlice(o operand, a, b operand) operand {
 	if n < 1 || n > 8 {
 		g.errorf("a slice reads 1 to 8 bytes; data(%d, %d) is %d", x, y, n)
 	}
-	return operand{kind: opInt, v: g.loadPkt(o, x, int(n)), str: strBE, width: int(n)}
+	return operand{kind: opInt, v: g.pktLoad(o, x, int(n)), str: strBE, width: int(n)}
 }
 
 // pktArith does arithmetic on packet positions: position ± number is a
@@ -206,8 +218,10 @@ func (g *builder) pktArith(op string, a, b operand) operand {
 	}
 	x := g.toInt(b, "the offset added to "+a.what)
 	irop := ir.OpAdd
+	res.pkt.max = addMax(a.pkt.max, g.valueMax(x))
 	if op == "-" {
 		irop = ir.OpSub
+		res.pkt.max = unknownMax
 	}
 	if a.pkt.v == nil {
 		if irop == ir.OpSub {

@@ -161,12 +161,12 @@ func (g *builder) returnStmt(s *ast.ReturnStmt) {
 	}
 	var v *ir.Value
 	if len(s.Exprs) == 0 {
-		v = g.konst(0)
+		v = g.konst(g.kind.NoReturn)
 	} else {
 		o := g.expr(s.Exprs[0])
 		if o.kind == opConst {
 			if _, isNil := o.c.(Nil); isNil {
-				v = g.konst(0)
+				v = g.konst(g.kind.NoReturn)
 			}
 		}
 		if v == nil {

@@ -29,7 +29,7 @@ func (g *builder) store(obj, key, val operand, name string) {
 	case opCtx:
 		g.storeCtx(obj, key, val, name)
 	case opPkt:
-		g.errorf("a %s cannot write to the packet (%s)", g.kind.Name, name)
+		g.errorf("%s cannot write to the packet (%s)", g.kind.Noun, name)
 	case opMem:
 		g.storeMember(obj, key, val, name)
 	default:
@@ -60,7 +60,7 @@ func (g *builder) storeCtx(obj, key, val operand, name string) {
 		off = f.Off
 	}
 	if f.Access&proto.Write == 0 {
-		g.errorf("a %s cannot write %s.%s; it may write only %s", g.kind.Name, obj.what, f.Name, writable(obj.cx.ctx))
+		g.errorf("%s cannot write %s.%s; it may write only %s", g.kind.Noun, obj.what, f.Name, writable(obj.cx.ctx))
 	}
 	x := g.toInt(val, "the value stored in "+name)
 	v := g.value(ir.OpStore, ir.Int(f.Size, false), g.ctx, x)

@@ -15,7 +15,7 @@ func (g *builder) memCompareValue(eq bool, o operand, s string) operand {
 		if len(want) == 0 {
 			return constOp(Bool(eq)) // no bytes to differ
 		}
-		return intOp(g.compareChunks(eq, want, func(off, n int) *ir.Value { return g.loadPkt(o, int64(off), n) }, nil))
+		return intOp(g.compareChunks(eq, want, func(off, n int) *ir.Value { return g.pktLoad(o, int64(off), n) }, nil))
 	}
 	size := o.m.ct.Size
 	if len(want) > size {

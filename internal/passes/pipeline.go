@@ -25,6 +25,12 @@ var Pipeline = []Pass{
 	{Name: "branchfold", Fn: branchfold, Required: true},
 	{Name: "cse", Fn: cse},
 	{Name: "dce", Fn: dce},
+	{Name: "jumpthread", Fn: jumpthread},
+	// Threading makes the checked reads dominate those after them: cse
+	// can now give them one base pointer.
+	{Name: "cse", Fn: cse},
+	{Name: "dce", Fn: dce},
+	{Name: "boundselim", Fn: boundselim},
 	{Name: "lookupcse", Fn: lookupcse},
 	{Name: "dce", Fn: dce},
 	{Name: "condprop", Fn: condprop},
@@ -50,6 +56,9 @@ var Order = []struct{ Before, After, Why string }{
 	{"addrfold", "expand", "expand needs final offsets to place keys and values"},
 	{"branchfold", "blockmerge", "merging needs the unreachable blocks gone"},
 	{"expand", "dse", "dse sees the key and value stores expand adds"},
+	{"constfold", "jumpthread", "threading evaluates a block's values along an edge: byte swaps that cancel must be gone"},
+	{"jumpthread", "boundselim", "a short frame's path threaded around the read leaves the checked path dominating the reads after it"},
+	{"cse", "boundselim", "a check implies another only on the same base pointer value, which cse makes one"},
 }
 
 // Cleanups lists passes that leave work for another: every run of Pass
@@ -57,6 +66,7 @@ var Order = []struct{ Before, After, Why string }{
 var Cleanups = []struct{ Pass, Then, Why string }{
 	{"cse", "dce", "the values cse replaced are left unused"},
 	{"lookupcse", "dce", "the lookups lookupcse replaced are left unused"},
+	{"boundselim", "dce", "the checks boundselim decides leave their comparisons unused"},
 	{"expand", "dce", "expand leaves the scalar keys it stored unused where they were only keys"},
 	{"blockmerge", "dce", "a branch whose two sides merged leaves its condition (and what only it used) unused"},
 }
