@@ -46,6 +46,9 @@ const (
 	// RingOutput maps receive records with perf_submit(map, record),
 	// through the ring buffer helpers.
 	RingOutput
+	// RedirectTargets maps name where redirect_map(map, key) sends a
+	// packet: interfaces (devmap) or CPUs (cpumap).
+	RedirectTargets
 )
 
 // MapRead is how userspace reads a map.
@@ -73,6 +76,11 @@ var mapTypes = []*MapType{
 	{Name: "perf_event_array", Type: ebpf.PerfEventArray, Key: "int32_t", Value: "uint32_t", Kernel: PerfOutput, User: PerfReader, NoBTF: true, PerCPUEntries: true},
 	{Name: "stack_trace", Type: ebpf.StackTrace, Key: "int32_t", Value: "uint64_t [127]", Kernel: StackIDs, User: StackReader, NoBTF: true},
 	{Name: "ringbuf", Type: ebpf.RingBuf, Kernel: RingOutput, User: RingReader, NoBTF: true, Bytes: true},
+	// Interface indices by key, for XDP's redirect_map.
+	{Name: "devmap", Type: ebpf.DevMap, Key: "uint32_t", Value: "uint32_t", Kernel: RedirectTargets, NoBTF: true},
+	{Name: "devmap_hash", Type: ebpf.DevMapHash, Key: "uint32_t", Value: "uint32_t", Kernel: RedirectTargets, NoBTF: true},
+	// Queue sizes by CPU, for XDP's redirect_map to another CPU.
+	{Name: "cpumap", Type: ebpf.CPUMap, Key: "uint32_t", Value: "uint32_t", Kernel: RedirectTargets, NoBTF: true},
 }
 
 // MapTypeOf returns the map type called name.

@@ -7,12 +7,12 @@ import (
 )
 
 // The dissector tests read header fields through the pkt chain on crafted
-// frames. Whole multi-byte fields come back in network byte order (as the
+// frames, as socket filters and (runAllKinds) as XDP and TC programs. Whole multi-byte fields come back in network byte order (as the
 // original toolkit has them: ntoh(udp.dst_port) == 53, udp.dst_port ==
 // 0x3500); bitfields and 1-byte fields are plain numbers.
 
 func TestDissectEthernet(t *testing.T) {
-	runRetCases(t, "", frameUDP4, []retCase{
+	runAllKinds(t, "", frameUDP4, []retCase{
 		{name: "type raw", body: "return pkt.type", want: 0x0008},
 		{name: "type ntoh", body: "return ntoh(pkt.type)", want: 0x0800},
 		{name: "eth alias", body: "return bpf.ntoh(eth.type)", want: 0x0800},
@@ -26,7 +26,7 @@ func TestDissectEthernet(t *testing.T) {
 }
 
 func TestDissectIPv4UDP(t *testing.T) {
-	runRetCases(t, "", frameUDP4, []retCase{
+	runAllKinds(t, "", frameUDP4, []retCase{
 		{name: "ver", body: "return pkt.ip.ver", want: 4},
 		{name: "hlen", body: "return pkt.ip.hlen", want: 5},
 		{name: "tos", body: "return pkt.ip.tos", want: 0x10},
@@ -66,7 +66,7 @@ func TestDissectIPv4UDP(t *testing.T) {
 }
 
 func TestDissectIPv4TCP(t *testing.T) {
-	runRetCases(t, "", frameTCP4, []retCase{
+	runAllKinds(t, "", frameTCP4, []retCase{
 		{name: "proto", body: "return pkt.ip.proto == c.ip.proto_tcp", want: 1},
 		{name: "src_port", body: "return ntoh(pkt.ip.tcp.src_port)", want: 40000},
 		{name: "dst_port", body: "return ntoh(pkt.ip.tcp.dst_port)", want: 80},
@@ -116,7 +116,7 @@ func TestDissectIPv4TCP(t *testing.T) {
 }
 
 func TestDissectICMP(t *testing.T) {
-	runRetCases(t, "", frameICMP4, []retCase{
+	runAllKinds(t, "", frameICMP4, []retCase{
 		{name: "proto", body: "return pkt.ip.proto == c.ip.proto_icmp", want: 1},
 		{name: "type", body: "return pkt.ip.icmp.type", want: 8},
 		{name: "code", body: "return pkt.ip.icmp.code", want: 0},
@@ -130,7 +130,7 @@ func TestDissectICMP(t *testing.T) {
 
 // IHL 7 (8 bytes of options): the next header starts at IHL*4.
 func TestDissectIPv4Options(t *testing.T) {
-	runRetCases(t, "", frameOpts4, []retCase{
+	runAllKinds(t, "", frameOpts4, []retCase{
 		{name: "hlen", body: "return pkt.ip.hlen", want: 7},
 		{name: "mf", body: "return pkt.ip.mf", want: 1},
 		{name: "df", body: "return pkt.ip.df", want: 0},
@@ -143,7 +143,7 @@ func TestDissectIPv4Options(t *testing.T) {
 	})
 	// The same with IHL 6 and TCP.
 	frame := packetTCPWithIPOptions()
-	runRetCases(t, "", frame, []retCase{
+	runAllKinds(t, "", frame, []retCase{
 		{name: "ihl6 hlen", body: "return pkt.ip.hlen", want: 6},
 		{name: "ihl6 tcp dst_port", body: "return ntoh(pkt.ip.tcp.dst_port)", want: 80},
 		{name: "ihl6 tcp data", body: "return pkt.ip.tcp.data(0, 4) == 'POST'", want: 1},
@@ -151,7 +151,7 @@ func TestDissectIPv4Options(t *testing.T) {
 }
 
 func TestDissectIPv6(t *testing.T) {
-	runRetCases(t, "", frameUDP6, []retCase{
+	runAllKinds(t, "", frameUDP6, []retCase{
 		{name: "eth type", body: "return ntoh(pkt.type) == c.eth.ip6", want: 1},
 		{name: "ver", body: "return pkt.ip6.ver", want: 6},
 		{name: "priority", body: "return pkt.ip6.priority", want: 0xb8},
@@ -170,26 +170,26 @@ func TestDissectIPv6(t *testing.T) {
 		{name: "udp data", body: "return pkt.ip6.udp.data(0, 5) == 'hello'", want: 1},
 		{name: "ip6 data", body: "return pkt.ip6.data - pkt", want: 54},
 	})
-	runRetCases(t, "", frameTCP6, []retCase{
+	runAllKinds(t, "", frameTCP6, []retCase{
 		{name: "tcp offset", body: "return pkt.ip6.tcp.offset", want: 7},
 		{name: "tcp flag_rst", body: "return pkt.ip6.tcp.flag_rst", want: 1},
 		{name: "tcp src_port", body: "return ntoh(pkt.ip6.tcp.src_port)", want: 443},
 		{name: "tcp data", body: "return pkt.ip6.tcp.data[0]", want: 'Q'},
 	})
-	runRetCases(t, "", frameICMP6, []retCase{
+	runAllKinds(t, "", frameICMP6, []retCase{
 		{name: "icmp6 type", body: "return pkt.ip6.icmp6.type", want: 129},
 		{name: "icmp6 code", body: "return pkt.ip6.icmp6.code", want: 0},
 		{name: "icmp6 data", body: "return pkt.ip6.icmp6.data[1]", want: 7},
 		{name: "icmp6 payload", body: "return pkt.ip6.icmp6.data(4, 8) == 'ping'", want: 1},
 	})
-	runRetCases(t, "", frameData6, []retCase{
+	runAllKinds(t, "", frameData6, []retCase{
 		{name: "no next header data", body: "if pkt.ip6.next_header == c.ip.proto_none then return pkt.ip6.data(0, 4) == 'raw!' end return 9", want: 1},
 	})
 }
 
 // ip6_opt headers are (ext_len+1)*8 bytes long (RFC 8200).
 func TestDissectIPv6ExtensionHeaders(t *testing.T) {
-	runRetCases(t, "", frameHop6, []retCase{
+	runAllKinds(t, "", frameHop6, []retCase{
 		{name: "next_header hop-by-hop", body: "return pkt.ip6.next_header", want: 0},
 		{name: "opt next_header", body: "return pkt.ip6.ip6_opt.next_header", want: 17},
 		{name: "opt ext_len", body: "return pkt.ip6.ip6_opt.ext_len", want: 1},
@@ -199,21 +199,21 @@ func TestDissectIPv6ExtensionHeaders(t *testing.T) {
 		{name: "udp data", body: "return pkt.ip6.ip6_opt.udp.data(0, 5) == 'hello'", want: 1},
 		{name: "opt data offset", body: "return pkt.ip6.ip6_opt.data - pkt", want: 14 + 40 + 16},
 	})
-	runRetCases(t, "", frameTwoOpts6, []retCase{
+	runAllKinds(t, "", frameTwoOpts6, []retCase{
 		{name: "second opt ext_len", body: "return pkt.ip6.ip6_opt.ip6_opt.ext_len", want: 2},
 		{name: "second opt next_header", body: "return pkt.ip6.ip6_opt.ip6_opt.next_header", want: 6},
 		{name: "tcp ports", body: "local t = pkt.ip6.ip6_opt.ip6_opt.tcp; return ntoh(t.src_port) * 10000 + ntoh(t.dst_port)", want: 1111*10000 + 2222},
 		{name: "tcp flag_fin", body: "return pkt.ip6.ip6_opt.ip6_opt.tcp.flag_fin", want: 1},
 		{name: "tcp data", body: "return pkt.ip6.ip6_opt.ip6_opt.tcp.data[0]", want: 'Z'},
 	})
-	runRetCases(t, "", frameHopICMP6, []retCase{
+	runAllKinds(t, "", frameHopICMP6, []retCase{
 		{name: "icmp6 type", body: "return pkt.ip6.ip6_opt.icmp6.type", want: 128},
 		{name: "icmp6 data", body: "return pkt.ip6.ip6_opt.icmp6.data(0, 4)", want: 0x00070001},
 	})
 }
 
 func TestDissectVLAN(t *testing.T) {
-	runRetCases(t, "", frameVLAN, []retCase{
+	runAllKinds(t, "", frameVLAN, []retCase{
 		{name: "eth type", body: "return ntoh(pkt.type) == c.eth.vlan", want: 1},
 		{name: "pri", body: "return pkt.dot1q.pri", want: 5},
 		{name: "cfi", body: "return pkt.dot1q.cfi", want: 1},
@@ -224,7 +224,7 @@ func TestDissectVLAN(t *testing.T) {
 		{name: "udp dst_port", body: "return ntoh(pkt.dot1q.ip.udp.dst_port)", want: 53},
 		{name: "udp data", body: "return pkt.dot1q.ip.udp.data[0]", want: 'v'},
 	})
-	runRetCases(t, "", frameQinQ, []retCase{
+	runAllKinds(t, "", frameQinQ, []retCase{
 		{name: "outer vlanid", body: "return pkt.dot1q.vlanid", want: 0xabc},
 		{name: "outer pri", body: "return pkt.dot1q.pri", want: 1},
 		{name: "outer cfi", body: "return pkt.dot1q.cfi", want: 0},
@@ -233,7 +233,7 @@ func TestDissectVLAN(t *testing.T) {
 		{name: "inner ip6", body: "return pkt.dot1q.dot1q.ip6.next_header", want: 17},
 		{name: "inner udp", body: "return ntoh(pkt.dot1q.dot1q.ip6.udp.dst_port)", want: 10},
 	})
-	runRetCases(t, "", frameVLANARP, []retCase{
+	runAllKinds(t, "", frameVLANARP, []retCase{
 		{name: "arp oper", body: "return ntoh(pkt.dot1q.arp.oper)", want: 1},
 		{name: "arp sha", body: "return pkt.dot1q.arp.sha[5]", want: 1},
 		{name: "arp tpa", body: "return ntoh(pkt.dot1q.arp.tpa)", want: 0xc0a80114},
@@ -241,7 +241,7 @@ func TestDissectVLAN(t *testing.T) {
 }
 
 func TestDissectARP(t *testing.T) {
-	runRetCases(t, "", frameARP, []retCase{
+	runAllKinds(t, "", frameARP, []retCase{
 		{name: "eth type", body: "return ntoh(pkt.type) == c.eth.arp", want: 1},
 		{name: "htype", body: "return ntoh(pkt.arp.htype)", want: 1},
 		{name: "ptype", body: "return ntoh(pkt.arp.ptype)", want: 0x0800},
@@ -259,7 +259,7 @@ func TestDissectARP(t *testing.T) {
 }
 
 func TestDissectVXLAN(t *testing.T) {
-	runRetCases(t, "", frameVXLAN, []retCase{
+	runAllKinds(t, "", frameVXLAN, []retCase{
 		{name: "udp dst_port", body: "return ntoh(pkt.ip.udp.dst_port)", want: 4789},
 		{name: "iflag", body: "return pkt.ip.udp.vxlan.iflag", want: 1},
 		{name: "rsv1", body: "return pkt.ip.udp.vxlan.rsv1", want: 0},
@@ -317,7 +317,7 @@ func TestDissectTruncated(t *testing.T) {
 }
 
 func TestDissectSkbData(t *testing.T) {
-	runRetCases(t, "", frameUDP4, []retCase{
+	runAllKinds(t, "", frameUDP4, []retCase{
 		{name: "skb.data[12]", body: "return skb.data[12]", want: 0x08},
 		{name: "skb.data[23]", body: "return skb.data[23]", want: 17},
 		{name: "skb.data slice", body: "return skb.data(12, 14)", want: 0x0800},
@@ -353,7 +353,7 @@ func le16(frame []byte, off int) uint32 { return uint32(frame[off]) | uint32(fra
 
 // The checksum fields and the remaining reserved bits.
 func TestDissectChecksums(t *testing.T) {
-	runRetCases(t, "", nil, []retCase{
+	runAllKinds(t, "", nil, []retCase{
 		{name: "ip hchecksum", body: "return pkt.ip.hchecksum", want: le16(frameUDP4, 14+10), frame: frameUDP4},
 		{name: "ip ffo_unused", body: "return pkt.ip.ffo_unused", want: 0, frame: frameUDP4},
 		{name: "udp crc", body: "return pkt.ip.udp.crc", want: le16(frameUDP4, 14+20+6), frame: frameUDP4},

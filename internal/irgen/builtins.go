@@ -50,6 +50,11 @@ var builtinTable = []*builtin{
 	{name: "table.insert", min: 2, max: 2, arity: "two arguments: table.insert(map, record)", lower: (*builder).perfSubmit},
 	{name: "probe_read", min: 2, max: 3, arity: "two or three arguments: probe_read(dst, src [, type])", helpers: fns(asm.FnProbeReadKernel)},
 	{name: "stack_id", min: 2, max: 2, arity: "two arguments: stack_id(map, flags)", lower: (*builder).stackID, helpers: fns(asm.FnGetStackid)},
+	{name: "redirect", min: 1, max: 2, arity: "one or two arguments: redirect(ifindex [, flags])", lower: helperInts(asm.FnRedirect, 2), helpers: fns(asm.FnRedirect)},
+	{name: "redirect_map", min: 2, max: 3, arity: "two or three arguments: redirect_map(map, key [, flags])", lower: (*builder).redirectMap, helpers: fns(asm.FnRedirectMap)},
+	{name: "clone_redirect", min: 1, max: 2, arity: "one or two arguments: clone_redirect(ifindex [, flags])", lower: packetMover(asm.FnCloneRedirect, 2), helpers: fns(asm.FnCloneRedirect)},
+	{name: "adjust_head", min: 1, max: 1, arity: "one argument: adjust_head(bytes)", lower: packetMover(asm.FnXdpAdjustHead, 1), helpers: fns(asm.FnXdpAdjustHead)},
+	{name: "adjust_tail", min: 1, max: 1, arity: "one argument: adjust_tail(bytes)", lower: packetMover(asm.FnXdpAdjustTail, 1), helpers: fns(asm.FnXdpAdjustTail)},
 	{name: "ffi.new", user: "ffi.new", min: 1, max: -1, arity: "a type and optional initial values", lower: (*builder).ffiNew},
 	{name: "ffi.cast", user: "ffi.cast", min: 2, max: 2, arity: "two arguments: ffi.cast(type, x)", lower: (*builder).ffiCast},
 	{name: "ffi.sizeof", user: "ffi.sizeof", min: 1, max: 1, arity: "one argument", lower: (*builder).ffiSizeof},
@@ -188,8 +193,29 @@ func (g *builder) needPackets(what string) {
 func (g *builder) needHelper(fn asm.BuiltinFunc, what string) {
 	h := proto.HelperOf(fn)
 	if h == nil || !h.Kinds.Has(g.kind) {
-		g.errorf("%s is not available in %s programs (the kernel does not let them call %s)", what, g.kind.Name, proto.HelperName(fn))
+		where := ""
+		if h != nil {
+			var names []string
+			for _, k := range proto.Kinds() {
+				if h.Kinds.Has(k) {
+					names = append(names, k.Name)
+				}
+			}
+			where = "; it works in " + joinAnd(names) + " programs"
+		}
+		g.errorf("%s is not available in %s programs (the kernel does not let them call %s)%s", what, g.kind.Name, proto.HelperName(fn), where)
 	}
+}
+
+// joinAnd joins names as a list in a sentence: "a, b and c".
+func joinAnd(names []string) string {
+	switch len(names) {
+	case 0:
+		return "no"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // callHelper calls helper fn with args in R1.., checking that the

@@ -157,6 +157,21 @@ var userErrors = []errorCase{
 	{name: "store_table", body: "c.ip.x = 1 --! error: \"kernel code cannot change the userspace table 'c.ip.x'; use a map to share data\""},
 	{name: "store_const", prelude: "--! const N 1\n", body: "N.x = 1 --! error: \"cannot assign to a field of a number (N.x)\""},
 	{name: "store_packet", body: "pkt.ip.ttl = 1 --! error: \"a socket filter cannot write to the packet (pkt.ip.ttl)\""},
+	// pkt_*.go
+	{name: "xdp_before_start", prelude: "--! kind XDP\n", body: "local d = skb.data - 4\nreturn d[0] --! error: \"this reaches 4 bytes before the start of the packet\""},
+	{name: "xdp_too_far", prelude: "--! kind XDP\n", body: "return skb.data[70000] --! error: \"this reaches 70001 bytes into the packet; packet programs reach at most 65535\""},
+	{name: "xdp_store_mixed", prelude: "--! kind XDP\n", body: "local d = pkt.ip.udp.data\nif skb.ingress_ifindex > 1 then d = pkt.ip.tcp.data end\nd[0] = 1 --! error: \"'d' points into different headers on different paths, so the checksums to keep right are not known; assign on each path\""},
+	{name: "xdp_store_header", prelude: "--! kind XDP\n", body: "pkt.ip.udp = 1 --! error: \"pkt.ip.udp is a header; assign to its fields, as in pkt.ip.udp.src_port\""},
+	{name: "xdp_store_index", prelude: "--! kind XDP\n", body: "pkt.ip[0] = 1 --! error: \"'pkt.ip' is the ip header; assign to a field by name, or to bytes through pkt.ip.data[i]\""},
+	{name: "xdp_store_array", prelude: "--! kind XDP\n", body: "pkt.dst = pkt.ip.udp.data --! error: \"cannot assign pkt.ip.udp.data to 'pkt.dst' (6 bytes): assign a header array of the same size, a number or a string\""},
+	{name: "xdp_store_string", prelude: "--! kind XDP\n", body: "pkt.dst = 'abcdefgh' --! error: \"the string (8 bytes) does not fit in 'pkt.dst' (6 bytes)\""},
+	{name: "xdp_store_unknown", prelude: "--! kind XDP\n", body: "pkt.ip.ttk = 1 --! error: \"pkt.ip has no field 'ttk' (did you mean 'ttl'?)\""},
+	{name: "tc_xdp_helper", prelude: "--! kind TC\n", body: "adjust_head(4) --! error: \"adjust_head is not available in TC programs (the kernel does not let them call bpf_xdp_adjust_head); it works in XDP programs\""},
+	{name: "xdp_skb_helper", prelude: "--! kind XDP\n", body: "local b = ffi.new('char [4]')\nreturn load_bytes(0, b) --! error: \"load_bytes is not available in XDP programs (the kernel does not let them call bpf_skb_load_bytes); it works in socket filter and TC programs\""},
+	{name: "xdp_redirect_map", prelude: "--! kind XDP\n--! map counts array uint32_t -> uint32_t 4\n", body: "return redirect_map(counts, 0) --! error: \"redirect_map cannot use a array map\""},
+	{name: "devmap_index", prelude: "--! kind XDP\n--! map ports devmap uint32_t -> uint32_t 4\n", body: "return ports[0] --! error: \"a devmap map cannot be read by index in kernel code; send packets to its entries with redirect_map(map, key)\""},
+	{name: "xdp_ctx_readonly", prelude: "--! kind XDP\n", body: "return skb.egress_ifindex --! error: \"an XDP program cannot read skb.egress_ifindex (the kernel rejects it)\""},
+	{name: "tc_ctx_write", prelude: "--! kind TC\n", body: "skb.len = 1 --! error: \"a TC program cannot write skb.len; it may write only mark, queue_mapping, priority, tc_index, cb[0..4], tc_classid, tstamp\""},
 	{name: "store_number", body: "local x = skb.len\nx.y = 1 --! error: \"cannot assign to a number (x.y)\""},
 	{name: "store_ctx_index", body: "skb.cb[9] = 1 --! error: \"'skb.cb[...]' needs a constant index from 0 to 4\""},
 	{name: "store_ctx_field", body: "skb.marks = 1 --! error: \"struct __sk_buff has no field 'marks' (did you mean 'mark'?)\""},
@@ -179,6 +194,7 @@ var unreachableErrors = []string{
 	"this expression is not supported in kernel functions", // likewise (closures, varargs, tables)
 	"cannot assign to this expression",                     // Lua assigns only to names and fields
 	"cannot read bytes from",                               // string compares reach it only with memory
+	"%s is %d bytes; assign to its bytes one at a time",    // no header has an array field over 8 bytes
 }
 
 // TestBuiltinsCovered checks that every builtin in the table is called

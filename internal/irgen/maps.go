@@ -132,6 +132,8 @@ func (g *builder) checkMapAccess(m *Map, how string) {
 		g.errorf("a %s map cannot be %s by index in kernel code; send records with perf_submit(map, record)", m.Type.Name, how)
 	case proto.StackIDs:
 		g.errorf("a %s map cannot be %s by index in kernel code; record stacks with stack_id(map, flags) and read them in userspace", m.Type.Name, how)
+	case proto.RedirectTargets:
+		g.errorf("a %s map cannot be %s by index in kernel code; send packets to its entries with redirect_map(map, key)", m.Type.Name, how)
 	}
 }
 

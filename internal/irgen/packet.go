@@ -158,7 +158,7 @@ func (g *builder) pktField(o operand, f proto.Field) operand {
 // pktArray is the position of array field f of the header at p: bytes
 // there while the whole header is.
 func (g *builder) pktArray(p pktRef, f proto.Field) pktRef {
-	return pktRef{v: p.v, off: p.off + int64(f.Off), hdr: bytesHeader, max: p.max, outer: within(p), sums: sumsIn(p)}
+	return pktRef{v: p.v, off: p.off + int64(f.Off), hdr: bytesHeader, max: p.max, outer: within(p), sums: sumsIn(p), size: f.Len * f.Size}
 }
 
 func swapOp(size int) ir.Op {

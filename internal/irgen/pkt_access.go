@@ -9,7 +9,8 @@ import (
 // by its proto.Kind.Packet: the legacy socket-buffer loads of socket
 // filters (pkt_skb.go) or direct loads and stores through the packet
 // pointer, checked against its end (pkt_direct.go). The dissector chain
-// (packet.go) asks it how to read and never tests the kind.
+// (packet.go) asks it how to read and never tests the kind; writes
+// (pkt_write.go) follow the kind's proto.Kind.PacketWrite.
 type packetAccess interface {
 	// load reads n bytes (1 to 8) at byte rel of position p as a
 	// big-endian number: "GET " reads as 0x47455420.
@@ -17,11 +18,6 @@ type packetAccess interface {
 	// ctxField is the position a packet field of the context (data,
 	// data_end) stands for.
 	ctxField(g *builder, f proto.CtxField, name string) operand
-	// store writes x (the value of n bytes as memory holds them, as
-	// header fields read) at byte rel of position p, keeping the
-	// checksums over those bytes right; nothing happens when the bytes
-	// are not in the packet.
-	store(g *builder, p pktRef, rel int64, n int, x *ir.Value)
 }
 
 // packetAccessOf returns the packet access of a kind, nil for kinds
@@ -31,7 +27,7 @@ func packetAccessOf(k *proto.Kind) packetAccess {
 	case proto.SkbLoads:
 		return skbPacket{}
 	case proto.DirectPacket:
-		return directPacket{write: k.PacketWrite}
+		return directPacket{}
 	}
 	return nil
 }
@@ -51,6 +47,9 @@ type pktRef struct {
 	// sums are the checksums of headers before hdr that cover its bytes
 	// (transport checksums cover all that follows them).
 	sums *pktSum
+	// size is the length of the array field this is the position of
+	// (eth.dst: 6), 0 for none.
+	size int
 	// mixed marks a position paths reached along different headers:
 	// which checksums cover it is not known, so it cannot be written.
 	mixed bool

@@ -20,7 +20,7 @@ import (
 // check an earlier one on the same path implies (boundselim) and send
 // the short frame straight to where a read of 0 leads (jumpthread), so
 // one check per header remains, as in hand-written C.
-type directPacket struct{ write proto.PacketWrite }
+type directPacket struct{}
 
 // maxPacketOff is the largest offset the verifier lets a packet pointer
 // have (MAX_PACKET_OFF); a run-time offset that might be larger is
@@ -81,7 +81,7 @@ func (g *builder) movedPacket() {
 }
 
 func (directPacket) load(g *builder, p pktRef, rel int64, n int) *ir.Value {
-	raw := g.pktChecked(p, rel, n, func(base *ir.Value, off int64) *ir.Value {
+	raw := g.pktChecked(p, rel, n, nil, func(base *ir.Value, off int64) *ir.Value {
 		return g.loadRaw(base, off, n)
 	})
 	return g.rawToBE(raw, n)
@@ -126,18 +126,24 @@ func (g *builder) rawToBE(raw *ir.Value, n int) *ir.Value {
 }
 
 // pktChecked runs access on the bytes [rel, rel+n) of position p when
-// they are in the packet, with p's header and those before it: access
-// gets the packet pointer to add p's offset to and the offset of byte
-// rel from it. It returns access's value there and 0 where they are not
-// in the packet (nil when access returns nil).
-func (g *builder) pktChecked(p pktRef, rel int64, n int, access func(base *ir.Value, off int64) *ir.Value) *ir.Value {
+// they are in the packet, with p's header and those before it (and what
+// extra needs): access gets the packet pointer to add p's offset to and
+// the offset of byte rel from it. It returns access's value there and 0
+// where they are not in the packet (nil when access returns nil).
+func (g *builder) pktChecked(p pktRef, rel int64, n int, extra []pktNeed, access func(base *ir.Value, off int64) *ir.Value) *ir.Value {
 	p = g.pktFromStart(p, rel)
 	need := p.off + rel + int64(n)
 	if !p.hdr.Bytes {
 		need = max(need, p.off+int64(p.hdr.Size))
 	}
 	miss := g.newBlock()
-	for _, nd := range needsOf(p, need) {
+	own := needsOf(p, need)
+	for _, nd := range extra {
+		if !implies(own, nd) {
+			g.pktCheck(nd, miss)
+		}
+	}
+	for _, nd := range own {
 		g.pktCheck(nd, miss)
 	}
 	if g.b == nil {
@@ -196,6 +202,17 @@ func needsOf(p pktRef, need int64) []pktNeed {
 	return append(out, pktNeed{v: p.v, max: p.max, need: need})
 }
 
+// implies reports whether the needs ns check what n does: one of them
+// on the same base reaches at least as far.
+func implies(ns []pktNeed, n pktNeed) bool {
+	for _, m := range ns {
+		if m.v == n.v && m.need >= n.need {
+			return true
+		}
+	}
+	return false
+}
+
 // pktCheck goes to miss unless the packet holds n.need bytes past its
 // run-time offset n.v: "if data + v + need > data_end goto miss", the
 // comparison the verifier learns the packet's length from. An offset
@@ -238,8 +255,4 @@ func (directPacket) ctxField(g *builder, f proto.CtxField, name string) operand 
 		return pktOp(pktRef{v: g.value(ir.OpSub, ir.I64, end, data), hdr: bytesHeader, max: unknownMax}, name)
 	}
 	return pktOp(pktRef{hdr: bytesHeader}, name)
-}
-
-func (d directPacket) store(g *builder, p pktRef, rel int64, n int, x *ir.Value) {
-	g.pktStore(d.write, p, rel, n, x)
 }

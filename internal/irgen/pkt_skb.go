@@ -8,8 +8,7 @@ import (
 // skbPacket is the packet of a socket filter, which may not dereference
 // skb->data: positions are offsets from the frame's start, read with the
 // legacy LD_ABS and LD_IND loads. Those return network order as a number
-// and end the program (returning 0) when they reach past the packet. It
-// cannot be written.
+// and end the program (returning 0) when they reach past the packet.
 type skbPacket struct{}
 
 func (skbPacket) load(g *builder, p pktRef, rel int64, n int) *ir.Value {
@@ -56,8 +55,4 @@ func (skbPacket) ctxField(g *builder, f proto.CtxField, name string) operand {
 		return pktOp(pktRef{v: g.ctxLoad(&ln, ln.Off).v, hdr: bytesHeader, max: unknownMax}, name)
 	}
 	return pktOp(pktRef{hdr: bytesHeader}, name)
-}
-
-func (skbPacket) store(g *builder, _ pktRef, _ int64, _ int, _ *ir.Value) {
-	g.errorf("%s cannot write to the packet; XDP and TC programs can", g.kind.Noun)
 }

@@ -3,6 +3,8 @@ package irgen
 import (
 	"math/big"
 
+	"github.com/luabpf/luabpf/proto"
+
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/yuin/gopher-lua/ast"
 )
@@ -79,6 +81,15 @@ func (g *builder) assign(s *ast.AssignStmt) {
 		}
 	}
 	vals := g.exprList(s.Rhs, len(s.Lhs))
+	if len(ts) > 1 {
+		// pkt.dst, pkt.src = pkt.src, pkt.dst swaps: header arrays on
+		// the right are read before anything is assigned.
+		for i, v := range vals {
+			if v.kind == opPkt && v.pkt.size > 0 && v.pkt.size <= 8 && g.kind.PacketWrite != proto.NoPacketWrite {
+				vals[i] = operand{kind: opInt, v: g.pktRaw(v, v.pkt.size), str: strRaw, width: v.pkt.size}
+			}
+		}
+	}
 	for i, t := range ts {
 		if t.local {
 			g.write(g.fn.Refs[t.id], g.snapshot(vals[i]))

@@ -29,7 +29,7 @@ func (g *builder) store(obj, key, val operand, name string) {
 	case opCtx:
 		g.storeCtx(obj, key, val, name)
 	case opPkt:
-		g.errorf("%s cannot write to the packet (%s)", g.kind.Noun, name)
+		g.storePkt(obj, key, val, name)
 	case opMem:
 		g.storeMember(obj, key, val, name)
 	default:

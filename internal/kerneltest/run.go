@@ -92,3 +92,31 @@ func SocketFilterData(frame []byte) []byte {
 	}
 	return append(data, frame...)
 }
+
+// RunPacket runs prog, an XDP or TC (sched_cls) program, once on frame
+// with BPF_PROG_TEST_RUN and returns the program's return value and the
+// frame as the program left it. Both program types see frame from its
+// first byte, the Ethernet header. The kernel refuses frames shorter
+// than 14 bytes. It fails the test on error, and skips on a kernel
+// without test runs for the program's type (see [RequireFeature]).
+func RunPacket(tb testing.TB, prog *ebpf.Program, frame []byte) (uint32, []byte) {
+	tb.Helper()
+	out := make([]byte, len(frame)+256)
+	opts := &ebpf.RunOptions{Data: frame, DataOut: out}
+	ret, err := prog.Run(opts)
+	if err != nil {
+		RequireFeature(tb, err)
+	}
+	return ret, opts.DataOut
+}
+
+// BenchmarkPacket runs prog, an XDP or TC program, repeat times on frame
+// and returns its return value and the kernel's average time per run.
+func BenchmarkPacket(tb testing.TB, prog *ebpf.Program, frame []byte, repeat int) (uint32, time.Duration) {
+	tb.Helper()
+	ret, perRun, err := prog.Benchmark(frame, repeat, nil)
+	if err != nil {
+		RequireFeature(tb, err)
+	}
+	return ret, perRun
+}
