@@ -120,7 +120,7 @@ var BPF = map[string]int64{
 	"TC_ACT_UNSPEC": TCActUnspec, "TC_ACT_OK": TCActOK, "TC_ACT_RECLASSIFY": TCActReclassify, "TC_ACT_SHOT": TCActShot,
 	"TC_ACT_PIPE": TCActPipe, "TC_ACT_STOLEN": TCActStolen, "TC_ACT_QUEUED": TCActQueued, "TC_ACT_REPEAT": TCActRepeat,
 	"TC_ACT_REDIRECT": TCActRedirect,
-	"TCX_NEXT": TCActUnspec, "TCX_PASS": TCActOK, "TCX_DROP": TCActShot, "TCX_REDIRECT": TCActRedirect,
+	"TCX_NEXT":        TCActUnspec, "TCX_PASS": TCActOK, "TCX_DROP": TCActShot, "TCX_REDIRECT": TCActRedirect,
 	// bpf_redirect flags: BPF_F_INGRESS sends the packet up the
 	// target's receive path (TC) instead of out of it
 	"F_INGRESS": 1,

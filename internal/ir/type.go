@@ -19,15 +19,15 @@ type Space uint8
 
 // Pointer spaces.
 const (
-	SpaceNone  Space = iota
-	SpaceCtx         // the program's context (struct __sk_buff, pt_regs, tracepoint args)
-	SpaceStack       // the BPF stack, R10-relative
-	SpaceMap         // a map value, from a lookup
-	SpaceMapFD       // a map itself, as helpers take it (ld_imm64 pseudo map fd)
-	SpaceKern        // kernel memory, read with bpf_probe_read_kernel
-	SpaceUser        // user memory, read with bpf_probe_read_user
-	SpacePkt         // the packet (XDP, TC), loaded directly after a bounds check against its end
-	SpacePktEnd      // the end of the packet (data_end), compared with, never read through
+	SpaceNone   Space = iota
+	SpaceCtx          // the program's context (struct __sk_buff, pt_regs, tracepoint args)
+	SpaceStack        // the BPF stack, R10-relative
+	SpaceMap          // a map value, from a lookup
+	SpaceMapFD        // a map itself, as helpers take it (ld_imm64 pseudo map fd)
+	SpaceKern         // kernel memory, read with bpf_probe_read_kernel
+	SpaceUser         // user memory, read with bpf_probe_read_user
+	SpacePkt          // the packet (XDP, TC), loaded directly after a bounds check against its end
+	SpacePktEnd       // the end of the packet (data_end), compared with, never read through
 )
 
 var spaceNames = [...]string{"", "ctx", "stack", "map", "mapfd", "kern", "user", "pkt", "pktend"}
