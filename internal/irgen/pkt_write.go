@@ -134,33 +134,75 @@ func (g *builder) setBits(old *ir.Value, f proto.Field, x *ir.Value) *ir.Value {
 
 // pktWrite writes the n bytes at byte rel of position p (of field f of
 // p's header, or none): value gets the bytes there as memory holds them
-// and returns the new ones. It keeps every checksum over them right.
+// and returns the new ones. It keeps every checksum over them right,
+// innermost first: the header's own, the transport checksum an IP
+// address is in the pseudo-header of, then those of headers before p
+// that cover it, each also for the checksum fields already changed
+// inside what it covers (VXLAN's UDP checksum covers the inner headers'
+// checksums).
 func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func(old *ir.Value) *ir.Value) {
-	sums := sumsIn(p)
-	if c := p.hdr.Checksum; c != nil && f.Name == c.Field && f.Name != "" {
-		sums = p.sums // the program writes this checksum itself
+	var own *pktRef
+	if c := p.hdr.Checksum; c != nil && f.Name != c.Field {
+		own = &p
 	}
 	var extra []pktNeed
-	for s := sums; s != nil; s = s.next {
+	for s := p.sums; s != nil; s = s.next {
 		extra = append(extra, *within(s.at))
 	}
 	g.pktChecked(p, rel, n, extra, func(base *ir.Value, off int64) *ir.Value {
 		old := g.loadRaw(base, off, n)
 		x := value(old)
 		g.storeRaw(base, off, n, x)
-		var pseudo *ir.Value
+		diffs := map[parity]*ir.Value{}
+		diff := func(par parity) *ir.Value {
+			if d := diffs[par]; d != nil {
+				return d
+			}
+			d := g.csumDiff(old, x, n, par)
+			if par.v == nil {
+				diffs[par] = d
+			}
+			return d
+		}
+		var changed []fieldChange
+		if own != nil {
+			ch := g.csumUpdate(*own, diff(g.parityIn(p, rel, *own)), false)
+			changed = append(changed, fieldChange{at: p, change: ch})
+		}
 		if f.Pseudo {
-			pseudo = g.csumDiff(old, x, n, parity{})
+			if ch := g.pseudoUpdate(p, diff(parity{})); ch != nil {
+				changed = append(changed, fieldChange{at: p, change: ch})
+			}
 		}
-		for s := sums; s != nil; s = s.next {
-			par := g.parityIn(p, rel, s.at)
-			g.csumUpdate(s.at, g.csumDiff(old, x, n, par), false)
-		}
-		if pseudo != nil {
-			g.pseudoUpdate(p, pseudo)
+		for s := p.sums; s != nil; s = s.next {
+			d := diff(g.parityIn(p, rel, s.at))
+			for _, c := range changed {
+				d = g.value(ir.OpAdd, ir.U64, d, g.rotate(c.change, g.parityIn(c.at, 0, s.at)))
+			}
+			changed = append(changed, fieldChange{at: s.at, change: g.csumUpdate(s.at, d, false)})
 		}
 		return nil
 	})
+}
+
+// fieldChange is what a checksum field's change, inside the header at
+// at (at an even offset from its start), adds to a checksum over it.
+type fieldChange struct {
+	at     pktRef
+	change *ir.Value
+}
+
+// rotate moves a ones' complement sum of words by a byte when par says
+// they lie at an odd offset: that swaps the bytes of every word, which
+// multiplies the sum by 256.
+func (g *builder) rotate(x *ir.Value, par parity) *ir.Value {
+	switch {
+	case par.v != nil:
+		return g.value(ir.OpLsh, ir.U64, x, g.value(ir.OpLsh, ir.U64, par.v, g.konst(3)))
+	case par.odd:
+		return g.value(ir.OpLsh, ir.U64, x, g.konst(8))
+	}
+	return x
 }
 
 // storeRaw stores the n bytes (1 to 8) of x, as memory holds them, at
@@ -221,9 +263,10 @@ func (g *builder) parityIn(p pktRef, rel int64, h pktRef) parity {
 // words are those of the host; a byte at an odd offset from the start
 // of the checksummed bytes is the other half of its word.
 func (g *builder) csumDiff(old, x *ir.Value, n int, par parity) *ir.Value {
-	// 4 * 0xffff is a ones' complement zero at least the sum of old's
-	// words: adding it keeps the difference positive.
-	const zero = 4 * 0xffff
+	// 8 * 0xffff is a ones' complement zero at least the sum of old's
+	// words (at most six, for eight bytes at an odd offset): adding it
+	// keeps the difference positive.
+	const zero = 8 * 0xffff
 	d := g.value(ir.OpSub, ir.I64, g.konst(zero), g.csumWords(old, n, par))
 	return g.value(ir.OpAdd, ir.U32, d, g.csumWords(x, n, par))
 }
@@ -265,17 +308,26 @@ func (g *builder) csumWords(x *ir.Value, n int, par parity) *ir.Value {
 }
 
 // csumUpdate adds diff to the checksum of the header at h (a pseudo-
-// header change when pseudo is set), as the kind updates checksums.
-func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) {
+// header change when pseudo is set), as the kind updates checksums. It
+// returns what the checksum field's change adds to a checksum over the
+// field: diff's negation, or 0 when the field stays (a UDP checksum of
+// 0 means none).
+func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
 	c := h.hdr.Checksum
 	f, _ := h.hdr.Field(c.Field)
+	at := h.off + int64(f.Off)
+	// The negation, of diff folded to 17 bits: 2 * 0xffff less it.
+	folded := g.value(ir.OpAdd, ir.U64, g.value(ir.OpAnd, ir.U64, diff, g.konst(0xffff)), g.value(ir.OpRsh, ir.U64, diff, g.konst(16)))
+	change := g.value(ir.OpSub, ir.U64, g.konst(2*0xffff), folded)
+	var hc *ir.Value
+	if c.ZeroNone {
+		hc = g.access(ir.OpLoad, ir.U16, place{p: g.pktAddr(h.v)}, at)
+		change = g.value(ir.OpMul, ir.U64, change, g.value(ir.OpNe, ir.Bool, hc, g.konst(0)))
+	}
 	if g.kind.PacketWrite == proto.WriteSkb {
-		off := h.off + int64(f.Off)
-		var at *ir.Value
-		if h.v == nil {
-			at = g.konst(off)
-		} else {
-			at = g.value(ir.OpAdd, ir.I64, h.v, g.konst(off))
+		off := g.konst(at)
+		if h.v != nil {
+			off = g.value(ir.OpAdd, ir.I64, h.v, off)
 		}
 		fn, flags := asm.FnL4CsumReplace, int64(0)
 		if c.L3 {
@@ -287,13 +339,14 @@ func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) {
 		if c.ZeroNone {
 			flags |= csumMarkMangled
 		}
-		g.callHelper(fn, "keeping the "+h.hdr.Name+" checksum right", g.ctx, at, g.konst(0), diff, g.konst(flags))
+		g.callHelper(fn, "keeping the "+h.hdr.Name+" checksum right", g.ctx, off, g.konst(0), diff, g.konst(flags))
 		g.movedPacket()
-		return
+		return change
 	}
 	base := g.pktAddr(h.v)
-	at := h.off + int64(f.Off)
-	hc := g.access(ir.OpLoad, ir.U16, place{p: base}, at)
+	if hc == nil {
+		hc = g.access(ir.OpLoad, ir.U16, place{p: base}, at)
+	}
 	store := func() {
 		// ~(~HC + diff), folded to 16 bits (RFC 1624, eqn. 3).
 		s := g.value(ir.OpAdd, ir.U64, g.value(ir.OpXor, ir.U64, hc, g.konst(0xffff)), diff)
@@ -310,7 +363,7 @@ func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) {
 	}
 	if !c.ZeroNone {
 		store()
-		return
+		return change
 	}
 	// A zero checksum says there is none: it stays.
 	upd, join := g.newBlock(), g.newBlock()
@@ -319,16 +372,19 @@ func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) {
 	store()
 	g.jump(join)
 	g.enter(join)
+	return change
 }
 
 // pseudoUpdate adds diff, the change of an address in the IP header at
 // p, to the checksum of the transport header p carries: TCP or UDP
 // (and ICMPv6 after IPv6), found by the header's protocol field, in the
-// first fragment only.
-func (g *builder) pseudoUpdate(p pktRef, diff *ir.Value) {
+// first fragment only. It returns what the checksum field's change adds
+// to a checksum over it (0 where none changed), or nil when the header
+// carries none.
+func (g *builder) pseudoUpdate(p pktRef, diff *ir.Value) *ir.Value {
 	h := p.hdr
 	if h.Demux == "" {
-		return
+		return nil
 	}
 	ip := pktOp(p, h.Name)
 	proto := g.pktMember(ip, h.Demux, h.Name+"."+h.Demux)
@@ -337,6 +393,8 @@ func (g *builder) pseudoUpdate(p pktRef, diff *ir.Value) {
 		frag = g.pktMember(ip, h.Fragment, h.Name+"."+h.Fragment).v
 	}
 	done := g.newBlock()
+	var changes []*ir.Value
+	var ends []*ir.Block
 	for _, c := range h.Carries {
 		next := g.newBlock()
 		cond := g.value(ir.OpEq, ir.Bool, proto.v, g.konst(c.Proto))
@@ -352,13 +410,31 @@ func (g *builder) pseudoUpdate(p pktRef, diff *ir.Value) {
 		t := g.pktMember(ip, c.Name, h.Name+"."+c.Name).pkt
 		cs := t.hdr.Checksum
 		f, _ := t.hdr.Field(cs.Field)
-		g.pktChecked(t, int64(f.Off), 2, nil, func(*ir.Value, int64) *ir.Value {
-			g.csumUpdate(t, diff, true)
-			return nil
+		ch := g.pktChecked(t, int64(f.Off), 2, nil, func(*ir.Value, int64) *ir.Value {
+			return g.csumUpdate(t, diff, true)
 		})
+		if g.b != nil {
+			changes, ends = append(changes, ch), append(ends, g.b)
+		}
 		g.jump(done)
 		g.enter(next)
 	}
 	g.jump(done)
 	g.enter(done)
+	if g.b == nil {
+		return nil
+	}
+	args := make([]*ir.Value, len(done.Preds))
+	for i, pb := range done.Preds {
+		args[i] = nil
+		for k, e := range ends {
+			if e == pb {
+				args[i] = changes[k]
+			}
+		}
+		if args[i] == nil {
+			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
+		}
+	}
+	return g.phi(done, ir.U64, args)
 }

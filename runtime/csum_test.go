@@ -1,0 +1,92 @@
+package runtime
+
+import (
+	"encoding/binary"
+
+	"github.com/luabpf/luabpf/internal/packet"
+)
+
+// recomputeChecksums returns frame with every checksum computed afresh
+// in Go, from scratch: the IPv4 header checksum, and the TCP, UDP (when
+// not 0), ICMP and ICMPv6 checksums of an unfragmented (or first)
+// IPv4 packet or an IPv6 packet without extension headers, inner
+// headers of VXLAN first. What the kernel programs write must equal it.
+func recomputeChecksums(frame []byte) []byte {
+	out := append([]byte(nil), frame...)
+	fixL2(out, 0)
+	return out
+}
+
+// fixL2 fixes the checksums of the Ethernet frame at off.
+func fixL2(f []byte, off int) {
+	typ := binary.BigEndian.Uint16(f[off+12:])
+	off += packet.EthHdrLen
+	for typ == packet.EthVLAN {
+		typ = binary.BigEndian.Uint16(f[off+2:])
+		off += packet.VLANHdrLen
+	}
+	switch typ {
+	case packet.EthIPv4:
+		hlen := int(f[off]&0x0f) * 4
+		frag := binary.BigEndian.Uint16(f[off+6:]) & 0x1fff
+		if frag == 0 {
+			fixL4(f, off+hlen, f[off+9], f[off+12:off+16], f[off+16:off+20])
+		}
+		binary.BigEndian.PutUint16(f[off+10:], 0)
+		binary.BigEndian.PutUint16(f[off+10:], packet.Checksum(f[off:off+hlen]))
+	case packet.EthIPv6:
+		fixL4(f, off+packet.IPv6HdrLen, f[off+6], f[off+8:off+24], f[off+24:off+40])
+	}
+}
+
+// fixL4 fixes the checksum of the transport header at off, protocol
+// proto, whose IP addresses are src and dst.
+func fixL4(f []byte, off int, proto byte, src, dst []byte) {
+	seg := f[off:]
+	pseudo := func() uint32 {
+		var acc uint32
+		for _, b := range [][]byte{src, dst} {
+			for i := 0; i < len(b); i += 2 {
+				acc += uint32(binary.BigEndian.Uint16(b[i:]))
+			}
+		}
+		n := uint32(len(seg))
+		return acc + n>>16 + n&0xffff + uint32(proto)
+	}
+	at := -1
+	var acc uint32
+	switch proto {
+	case packet.ProtoTCP:
+		at, acc = 16, pseudo()
+	case packet.ProtoUDP:
+		if binary.BigEndian.Uint16(seg[6:]) == 0 {
+			return // no checksum
+		}
+		if binary.BigEndian.Uint16(seg[2:]) == packet.PortVXLAN {
+			fixL2(f, off+packet.UDPHdrLen+packet.VXLANHdrLen)
+		}
+		at, acc = 6, pseudo()
+	case packet.ProtoICMP:
+		at = 2
+	case packet.ProtoICMPv6:
+		at, acc = 2, pseudo()
+	}
+	if at < 0 {
+		return
+	}
+	binary.BigEndian.PutUint16(seg[at:], 0)
+	for i := 0; i+1 < len(seg); i += 2 {
+		acc += uint32(binary.BigEndian.Uint16(seg[i:]))
+	}
+	if len(seg)%2 == 1 {
+		acc += uint32(seg[len(seg)-1]) << 8
+	}
+	for acc > 0xffff {
+		acc = acc>>16 + acc&0xffff
+	}
+	sum := ^uint16(acc)
+	if sum == 0 && proto == packet.ProtoUDP {
+		sum = 0xffff
+	}
+	binary.BigEndian.PutUint16(seg[at:], sum)
+}
