@@ -49,7 +49,10 @@ func TestPacketWrites(t *testing.T) {
 		{"udp port", frameUDP4, "pkt.ip.udp.dst_port = hton(5353, 16)", func(f []byte) { put16(f, l4+2, 5353) }, false},
 		{"udp without checksum", zeroUDP, "pkt.ip.udp.src_port = hton(7, 16)", func(f []byte) { put16(f, l4, 7) }, false},
 		{"tcp ports and seq", frameTCP4, "local t = pkt.ip.tcp; t.src_port, t.dst_port = t.dst_port, t.src_port; t.seq_num = hton(0x11223344)",
-			func(f []byte) { f[l4], f[l4+1], f[l4+2], f[l4+3] = f[l4+2], f[l4+3], f[l4], f[l4+1]; put32(f, l4+4, 0x11223344) }, false},
+			func(f []byte) {
+				f[l4], f[l4+1], f[l4+2], f[l4+3] = f[l4+2], f[l4+3], f[l4], f[l4+1]
+				put32(f, l4+4, 0x11223344)
+			}, false},
 		{"tcp flag bitfield", frameTCP4, "pkt.ip.tcp.flag_fin = 1; pkt.ip.tcp.flag_syn = 0", func(f []byte) { f[l4+13] = f[l4+13]&^0x02 | 0x01 }, false},
 		{"tcp data byte", frameTCP4, "pkt.ip.tcp.data[0] = 'H'", func(f []byte) { f[tcd] = 'H' }, false},
 		{"ip dst with tcp", frameTCP4, "pkt.ip.dst = hton(0x0a0b0c0d)", func(f []byte) { put32(f, ip4+16, 0x0a0b0c0d) }, false},
