@@ -10,7 +10,7 @@ func TestUnknownMapTypeIsAnError(t *testing.T) {
 	rt := New(nil)
 	defer rt.Close()
 	err := rt.RunString(context.Background(), "m.lua", "local bpf = require('bpf')\nlocal m = bpf.map('hashh', 4)\n", nil)
-	if err == nil || !strings.Contains(err.Error(), `m.lua:2: bad argument #1 to map (unknown map type "hashh" (known: array, hash,`) {
+	if err == nil || !strings.Contains(err.Error(), `m.lua:2: bad argument #1 to map (unknown map type "hashh" (known: array, cpumap, devmap, devmap_hash, hash,`) {
 		t.Errorf("got %v", err)
 	}
 }
