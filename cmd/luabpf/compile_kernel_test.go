@@ -320,3 +320,36 @@ func TestCompileProbes(t *testing.T) {
 	}, map[string]ebpf.MapType{"hits": ebpf.Array})
 	checkBpftool(t, obj, script, "fn_6", "xadd(hits[0], 1)")
 }
+
+// TestCompileXDPAndTC checks the sections of XDP and TC programs in an
+// object (xdp, tcx/egress, tcx/ingress, with the attach types loaders
+// read from them), that each loads, and that the XDP one drops what it
+// should.
+func TestCompileXDPAndTC(t *testing.T) {
+	kerneltest.Require(t)
+	script := filepath.Join("testdata", "compile", "net.lua")
+	obj, _ := compileToObject(t, script)
+	coll := loadObject(t, obj, map[string]progWant{
+		"xdp_drop": {ebpf.XDP, "xdp"},
+		"tc_out":   {ebpf.SchedCLS, "tcx/egress"},
+		"tc_in":    {ebpf.SchedCLS, "tcx/ingress"},
+		"fn_29":    {ebpf.XDP, "xdp"},
+	}, map[string]ebpf.MapType{"drops": ebpf.PerCPUArray})
+	spec, err := ebpf.LoadCollectionSpec(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]ebpf.AttachType{"tc_out": ebpf.AttachTCXEgress, "tc_in": ebpf.AttachTCXIngress, "xdp_drop": ebpf.AttachXDP} {
+		if got := spec.Programs[name].AttachType; got != want {
+			t.Errorf("%s attaches as %v, want %v", name, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		frame []byte
+		want  uint32
+	}{{udpFrame(9, nil), 1}, {udpFrame(53, nil), 2}, {icmpFrame(), 2}} {
+		if got, _ := kerneltest.RunPacket(t, coll.Programs["xdp_drop"], tc.frame); got != tc.want {
+			t.Errorf("xdp_drop returned %d, want %d", got, tc.want)
+		}
+	}
+}
