@@ -277,15 +277,27 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 	case first.kind == opPkt:
 		args := make([]*ir.Value, len(ops))
 		res := pktRef{hdr: first.pkt.hdr, outer: first.pkt.outer, sums: first.pkt.sums}
+		// The constant offset every path has stays out of the phi, so
+		// the path without more of one merges its offset as it is and
+		// reads after the merge keep it in their instructions.
+		res.off = first.pkt.off
+		for _, o := range ops {
+			if o.kind == opPkt {
+				res.off = min(res.off, o.pkt.off)
+			}
+		}
+		res.off = max(res.off, 0)
 		for i, o := range ops {
 			if o.kind != opPkt || o.pkt.hdr != first.pkt.hdr {
 				g.errorf("'%s' is %s on one path and %s on another; give it one meaning before the paths join", l.Name, describePkt(first), describeAny(o))
 			}
-			args[i] = g.pktOffsetIn(o, b.Preds[i])
-			if o.pkt.off < 0 {
+			in := o
+			in.pkt.off -= res.off
+			args[i] = g.pktOffsetIn(in, b.Preds[i])
+			if in.pkt.off < 0 {
 				res.max = unknownMax
 			}
-			res.max = max(res.max, addMax(o.pkt.max, max(o.pkt.off, 0)))
+			res.max = max(res.max, addMax(o.pkt.max, max(in.pkt.off, 0)))
 			// Positions reached along different chains keep only their
 			// own bounds (see the README's Language section).
 			if o.pkt.outer != res.outer {

@@ -60,6 +60,7 @@ func threadInto(j *ir.Block, dom *ir.DomTree) bool {
 		if !usedBefore(j, t, other, dom) {
 			continue
 		}
+		hoistConstants(j, dom)
 		if redirect(p, j, t, i, known) {
 			threaded = true
 			i-- // p's edge is gone from j.Preds
@@ -87,7 +88,8 @@ func writesNothing(j *ir.Block) bool {
 func usedBefore(j, t, other *ir.Block, dom *ir.DomTree) bool {
 	defined := map[*ir.Value]bool{}
 	for _, v := range j.Values {
-		defined[v] = true
+		// Constants used elsewhere move out of j first (hoistConstants).
+		defined[v] = v.Op != ir.OpConst
 	}
 	past := func(b *ir.Block) bool {
 		return other != j && other != t && len(other.Preds) == 1 && dom.Dominates(other, b)
@@ -111,6 +113,38 @@ func usedBefore(j, t, other *ir.Block, dom *ir.DomTree) bool {
 		}
 	}
 	return true
+}
+
+// hoistConstants moves the constants of j that are used outside it to
+// j's immediate dominator, which every path to those uses still passes
+// when an edge into j goes elsewhere.
+func hoistConstants(j *ir.Block, dom *ir.DomTree) {
+	up := dom.Idom(j)
+	if up == nil {
+		return
+	}
+	inside := map[*ir.Value]int{}
+	for _, v := range j.Values {
+		for _, a := range v.Args {
+			inside[a]++
+		}
+	}
+	if j.Control != nil {
+		inside[j.Control]++
+	}
+	kept := j.Values[:0]
+	for _, v := range j.Values {
+		if v.Op == ir.OpConst && v.Uses > inside[v] {
+			v.Block = up
+			up.Values = append(up.Values, v)
+			continue
+		}
+		kept = append(kept, v)
+	}
+	for i := len(kept); i < len(j.Values); i++ {
+		j.Values[i] = nil
+	}
+	j.Values = kept
 }
 
 // edgeFacts are the outcomes of the branches that every path into p

@@ -40,6 +40,7 @@ var (
 	seedAnn  = regexp.MustCompile(`^--! seed (\S+)$`)
 	tpAnn    = regexp.MustCompile(`^--! tracepoint (\S+)/(\S+)$`)
 	strAnn   = regexp.MustCompile(`^--! string (\S+) (.*)$`)
+	kindAnn  = regexp.MustCompile(`^--! kind (\S+)$`)
 )
 
 // seedDir holds the repository's one copy of the seed example scripts.
@@ -47,6 +48,7 @@ var seedDir = filepath.Join("..", "..", "testdata", "seed")
 
 // loadCorpus reads the annotated corpus: `--! map NAME TYPE KEY -> VALUE
 // MAX` declares an upvalue map, `--! const NAME N` an upvalue number,
+// `--! kind NAME` compiles the case as that program kind ("XDP"),
 // `--! error: "text"` on a line says compiling fails there with a message
 // containing text. `--! seed FILE` makes the case the first function of
 // the seed script FILE (in the repository's testdata/seed), compiled with
@@ -85,6 +87,9 @@ func loadCorpus(t testing.TB) []*corpusCase {
 			if m := strAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 				c.env.up[m[1]] = irgen.String(m[2])
 			}
+			if m := kindAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				c.kind = kindNamed(t, m[1])
+			}
 			if m := constAnn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 				n, _ := strconv.ParseInt(m[2], 10, 64)
 				c.env.up[m[1]] = irgen.Int(n)
@@ -97,6 +102,17 @@ func loadCorpus(t testing.TB) []*corpusCase {
 		out = append(out, c)
 	}
 	return out
+}
+
+// kindNamed returns the program kind called name ("XDP").
+func kindNamed(t testing.TB, name string) *proto.Kind {
+	for _, k := range proto.Kinds() {
+		if k.Name == name {
+			return k
+		}
+	}
+	t.Fatalf("unknown program kind %q", name)
+	return nil
 }
 
 // compile compiles the corpus case's first function, collecting the IR
