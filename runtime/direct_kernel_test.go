@@ -197,3 +197,27 @@ func packetKinds(name string) packetKind {
 	}
 	panic("no packet kind " + name)
 }
+
+// A run-time offset the compiler cannot bound (a map value) is checked
+// against the verifier's largest packet offset before it moves a packet
+// pointer: in the packet it reads the byte (before the position too),
+// past either end it is a miss.
+func TestDirectUnboundedOffset(t *testing.T) {
+	prelude := "idx = bpf.map('array', 1, ffi.typeof('uint32_t'), ffi.typeof('int64_t'))"
+	body := "local d = pkt.ip.udp.data; return d[idx[0]] + 1000"
+	for _, pk := range directKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			rt, prog := loadPacketProg(t, pk.kind, packetScript(pk.name, prelude, body))
+			for _, tc := range []struct {
+				idx  string
+				want uint32
+			}{{"3", 1000 + uint32(frameUDP4[udd+3])}, {"0", 1000 + uint32(frameUDP4[udd])}, {"1000", 1000}, {"70000", 1000},
+				{"-1", 1000 + uint32(frameUDP4[udd-1])}, {"-42", 1000 + uint32(frameUDP4[0])}, {"-43", 1000}, {"-100000", 1000}} {
+				eval(t, rt, "idx[0] = "+tc.idx+"; return 0")
+				if got, _ := kerneltest.RunPacket(t, prog, frameUDP4); got != tc.want {
+					t.Errorf("index %s: returned %d, want %d", tc.idx, got, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -174,9 +174,12 @@ func (g *builder) pktChecked(p pktRef, rel int64, n int, extra []pktNeed, access
 // pktFromStart makes an access at byte rel of p reach no byte before
 // the packet pointer plus p's run-time offset: the verifier refuses
 // negative offsets from a packet pointer, so a negative constant offset
-// moves into the run-time one.
+// moves into the run-time one. So does the constant offset of a run-time
+// one without a known bound, which pktCheck checks whole: a negative
+// run-time offset may still reach into the packet with it.
 func (g *builder) pktFromStart(p pktRef, rel int64) pktRef {
-	if p.off+rel >= 0 {
+	unbounded := p.v != nil && p.max >= unknownMax
+	if p.off+rel >= 0 && (!unbounded || p.off+rel == 0) {
 		return p
 	}
 	if p.v == nil {
