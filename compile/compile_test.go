@@ -76,9 +76,14 @@ func FuzzCompile(f *testing.F) {
 		"vlans":  {Type: "array", MaxEntries: 16},
 	}, Consts: map[string]any{"K": 3}}
 	f.Fuzz(func(t *testing.T, src string) {
-		_, err := compile.Source("fuzz.lua", src, opts)
-		if err != nil && strings.Contains(err.Error(), "internal compiler error") {
-			t.Fatalf("%v\nsource:\n%s", err, src)
+		// As a socket filter, and with direct packet access and writes.
+		for _, k := range []compile.Kind{compile.SocketFilter, compile.XDP, compile.TC} {
+			o := *opts
+			o.Kind = k
+			_, err := compile.Source("fuzz.lua", src, &o)
+			if err != nil && strings.Contains(err.Error(), "internal compiler error") {
+				t.Fatalf("kind %d: %v\nsource:\n%s", k, err, src)
+			}
 		}
 	})
 }
