@@ -11,7 +11,12 @@
 // Lowering tracks each expression as an operand: a compile-time value, a
 // runtime integer, a comparison, or a pointer into one of the memories a
 // program can reach (context, packet, stack, map value), with the
-// metadata that decides how it is read. Locals are put in SSA form as they
+// metadata that decides how it is read. The packet is reached as the
+// program kind's proto.Kind.Packet says (pkt_access.go): socket filters
+// with the legacy skb loads, XDP and TC programs directly, each read
+// after a check against data_end and giving 0 past it (pkt_direct.go);
+// their writes keep checksums right (pkt_write.go). The dissector chain
+// (packet.go) is the same for all. Locals are put in SSA form as they
 // are assigned (Braun et al., "Simple and Efficient Construction of SSA
 // Form"); the function is acyclic (numeric for loops are unrolled), so
 // every block's predecessors are complete when it is entered.
