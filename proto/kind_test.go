@@ -60,3 +60,28 @@ func TestMapTypes(t *testing.T) {
 		t.Error("MapTypeOf accepted an unknown name")
 	}
 }
+
+func TestTCAndXDPContextRules(t *testing.T) {
+	for _, tc := range []struct {
+		kind  *Kind
+		field string
+		want  Access
+	}{
+		{TC, "len", Read}, {TC, "mark", Read | Write}, {TC, "tc_classid", Read | Write}, {TC, "data", Read},
+		{TC, "remote_ip4", 0}, {TC, "local_port", 0}, {TC, "family", 0}, {TC, "wire_len", Read}, {TC, "tstamp", Read | Write},
+		{XDP, "data", Read}, {XDP, "ingress_ifindex", Read}, {XDP, "egress_ifindex", 0}, {XDP, "rx_queue_index", Read},
+	} {
+		f, ok := tc.kind.Ctx.Field(tc.field)
+		if !ok || f.Access != tc.want {
+			t.Errorf("%s %s: access %v, want %v", tc.kind, tc.field, f.Access, tc.want)
+		}
+	}
+	for _, dir := range []string{"ingress", "egress"} {
+		if sec, _, ok := TCSection(dir); !ok || sec != "tcx/"+dir {
+			t.Errorf("TCSection(%q) = %q, %v", dir, sec, ok)
+		}
+	}
+	if _, _, ok := TCSection("up"); ok {
+		t.Error("TCSection accepted \"up\"")
+	}
+}
