@@ -40,6 +40,13 @@ const (
 // frame, checksums and all, is the input with the written bytes changed
 // and the checksums computed again from scratch.
 func TestPacketWrites(t *testing.T) {
+	// A tunnel in a tunnel: both UDP checksums cover the innermost ICMP.
+	inner := packet.Eth{Dst: packet.DefaultDst, Src: packet.DefaultSrc, Type: packet.EthIPv4}
+	vxlan2 := packet.Ethernet(packet.EthIPv4).
+		IPv4(packet.IPv4{Src: ip4a, Dst: ip4b, Proto: packet.ProtoUDP}).UDP(1, packet.PortVXLAN).VXLAN(1).Eth(inner).
+		IPv4(packet.IPv4{Src: ip4b, Dst: ip4a, Proto: packet.ProtoUDP}).UDP(2, packet.PortVXLAN).VXLAN(2).Eth(inner).
+		IPv4(packet.IPv4{Src: ip4a, Dst: ip4a, Proto: packet.ProtoICMP}).ICMPEcho(packet.ICMPEchoRequest, 5, 6).Bytes()
+	icmp2 := 2 * (udd + packet.VXLANHdrLen + packet.EthHdrLen - ip4) + ip4 + packet.IPv4HdrLen
 	zeroUDP := append([]byte(nil), frameUDP4...)
 	put16(zeroUDP, l4+6, 0) // no UDP checksum
 	cases := []writeCase{
@@ -73,6 +80,7 @@ func TestPacketWrites(t *testing.T) {
 		{"ipv6 hop limit", frameUDP6, "local ip = pkt.ip6; ip.hop_limit = ip.hop_limit - 1", func(f []byte) { f[ip4+7]-- }, false},
 		{"vxlan inner ttl", frameVXLAN, "local ip = pkt.ip.udp.vxlan.eth.ip; ip.ttl = ip.ttl + 60", func(f []byte) { f[udd+8+14+8] += 60 }, false},
 		{"vxlan inner icmp", frameVXLAN, "pkt.ip.udp.vxlan.eth.ip.icmp.type = 0", func(f []byte) { f[udd+8+14+20] = 0 }, false},
+		{"vxlan in vxlan", vxlan2, "pkt.ip.udp.vxlan.eth.ip.udp.vxlan.eth.ip.icmp.type = 0", func(f []byte) { f[icmp2] = 0 }, false},
 		{"vxlan key bitfield", frameVXLAN, "pkt.ip.udp.vxlan.key = 0x123456", func(f []byte) { f[udd+4], f[udd+5], f[udd+6] = 0x12, 0x34, 0x56 }, false},
 		{"mac swap", frameUDP4, "pkt.dst, pkt.src = pkt.src, pkt.dst", func(f []byte) {
 			var d [6]byte

@@ -321,7 +321,15 @@ func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
 	change := g.value(ir.OpSub, ir.U64, g.konst(2*0xffff), folded)
 	var hc *ir.Value
 	if c.ZeroNone {
-		hc = g.access(ir.OpLoad, ir.U16, place{p: g.pktAddr(h.v)}, at)
+		if g.kind.PacketWrite == proto.WriteSkb {
+			// An earlier helper of this write may have moved the
+			// packet: check the field against the new end.
+			hc = g.pktChecked(h, int64(f.Off), 2, nil, func(base *ir.Value, off int64) *ir.Value {
+				return g.access(ir.OpLoad, ir.U16, place{p: base}, off)
+			})
+		} else {
+			hc = g.access(ir.OpLoad, ir.U16, place{p: g.pktAddr(h.v)}, at)
+		}
 		change = g.value(ir.OpMul, ir.U64, change, g.value(ir.OpNe, ir.Bool, hc, g.konst(0)))
 	}
 	if g.kind.PacketWrite == proto.WriteSkb {
