@@ -46,7 +46,7 @@ func TestPacketWrites(t *testing.T) {
 		IPv4(packet.IPv4{Src: ip4a, Dst: ip4b, Proto: packet.ProtoUDP}).UDP(1, packet.PortVXLAN).VXLAN(1).Eth(inner).
 		IPv4(packet.IPv4{Src: ip4b, Dst: ip4a, Proto: packet.ProtoUDP}).UDP(2, packet.PortVXLAN).VXLAN(2).Eth(inner).
 		IPv4(packet.IPv4{Src: ip4a, Dst: ip4a, Proto: packet.ProtoICMP}).ICMPEcho(packet.ICMPEchoRequest, 5, 6).Bytes()
-	icmp2 := 2 * (udd + packet.VXLANHdrLen + packet.EthHdrLen - ip4) + ip4 + packet.IPv4HdrLen
+	icmp2 := 2*(udd+packet.VXLANHdrLen+packet.EthHdrLen-ip4) + ip4 + packet.IPv4HdrLen
 	zeroUDP := append([]byte(nil), frameUDP4...)
 	put16(zeroUDP, l4+6, 0) // no UDP checksum
 	cases := []writeCase{
