@@ -37,6 +37,12 @@ type memStore struct {
 func newMemStore(d *value.Map) (*memStore, error) {
 	s := &memStore{desc: d, cpus: 1, entries: map[string][]byte{},
 		array: d.Type.Type == ebpf.Array || d.Type.Type == ebpf.PerCPUArray}
+	if s.array && d.KeySize() != 4 {
+		// The kernel refuses these (see mapCreateError); in memory an
+		// index of another size would name no entry, and pairs(m)
+		// would start again at index 0 for ever.
+		return nil, fmt.Errorf("cannot create the %s map: array maps need 4-byte keys (uint32_t), not %d-byte ones", d.Type.Name, d.KeySize())
+	}
 	if d.Type.PerCPU {
 		n, err := ebpf.PossibleCPU()
 		if err != nil {

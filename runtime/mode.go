@@ -76,7 +76,11 @@ func (r *Runtime) compiling() bool { return r.opts.Mode == Compile }
 func (r *Runtime) pushMemMap(L *lua.LState, m *Map) int {
 	mem, err := newMemStore(m.desc)
 	if err != nil {
-		L.RaiseError("bpf.map: %v", err)
+		// nil and the reason, as bpf.map gives them when the kernel
+		// refuses the map.
+		L.Push(lua.LNil)
+		L.Push(lua.LString(err.Error()))
+		return 2
 	}
 	m.mem = mem
 	return r.pushMap(L, m)

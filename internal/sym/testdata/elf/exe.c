@@ -1,0 +1,2 @@
+int g(int x) { return x * 3; }
+void _start(void) { for (;;) g(1); }
