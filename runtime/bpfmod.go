@@ -35,7 +35,11 @@ func (r *Runtime) bpfModule() *lua.LTable {
 	}
 	mt := L.NewTable()
 	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		fn := L.CheckFunction(2)
+		// Argument 1 is the module itself: count the script's from 1.
+		fn, ok := L.Get(2).(*lua.LFunction)
+		if !ok {
+			L.RaiseError("bpf(fn) compiles a Lua function for the kernel; this is a %s", L.Get(2).Type())
+		}
 		p, err := r.compile(fn, proto.SocketFilter, nil)
 		if err != nil {
 			return r.raise(err)

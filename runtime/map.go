@@ -167,7 +167,7 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 	}
 	key, err := r.keyBytes(L, m, k)
 	if err != nil {
-		L.ArgError(2, err.Error())
+		L.RaiseError("%v", err)
 	}
 	val, err := m.lookup(key)
 	if err != nil {
@@ -237,7 +237,7 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 	m := checkMap(L, 1)
 	key, err := r.keyBytes(L, m, L.Get(2))
 	if err != nil {
-		L.ArgError(2, err.Error())
+		L.RaiseError("%v", err)
 	}
 	if m.mem != nil && m.wrote == "" {
 		m.wrote = strings.TrimSuffix(L.Where(1), ":")
@@ -250,7 +250,7 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 		return 0
 	}
 	if err := r.update(L, m, key, v); err != nil {
-		L.RaiseError("update map: %v", err)
+		L.RaiseError("%v", err)
 	}
 	return 0
 }
@@ -260,14 +260,17 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error {
 	conv := func(v lua.LValue) ([]byte, error) {
 		b := make([]byte, m.desc.Value.Size)
-		return b, r.ffi.FromLua(L, scalarFor(m.desc.Value, v), v, b)
+		if err := r.ffi.FromLua(L, scalarFor(m.desc.Value, v), v, b); err != nil {
+			return nil, fmt.Errorf("bad map value: %w", err)
+		}
+		return b, nil
 	}
 	if !m.percpu() {
 		b, err := conv(v)
 		if err != nil {
 			return err
 		}
-		return m.store().Update(key, b, ebpf.UpdateAny)
+		return updateError(m.store().Update(key, b, ebpf.UpdateAny))
 	}
 	n, err := ebpf.PossibleCPU()
 	if err != nil {
@@ -283,7 +286,15 @@ func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error 
 			return err
 		}
 	}
-	return m.store().Update(key, vals, ebpf.UpdateAny)
+	return updateError(m.store().Update(key, vals, ebpf.UpdateAny))
+}
+
+// updateError says what went wrong storing a converted value.
+func updateError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("update map: %w", err)
 }
 
 // mapPairs is the iterator of `for k, v in m.pairs, m, start do`: it
@@ -294,7 +305,7 @@ func (r *Runtime) mapPairs(L *lua.LState) int {
 	if k := L.Get(2); k != lua.LNil {
 		var err error
 		if cur, err = r.keyBytes(L, m, k); err != nil {
-			L.ArgError(2, err.Error())
+			L.RaiseError("%v", err)
 		}
 	}
 	for {

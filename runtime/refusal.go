@@ -47,10 +47,10 @@ func mapCreateError(typ string, spec *ebpf.MapSpec, err error) error {
 
 // progLoadError explains a refusal to load a program that is not the
 // verifier's (those come with a log; see verifierError).
-func progLoadError(insns asm.Instructions, err error) error {
+func progLoadError(spec *ebpf.ProgramSpec, err error) error {
 	what := "cannot load the kernel function"
 	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
-		return fmt.Errorf("%s: loading BPF programs needs root, or %s (%s)", what, neededCaps(insns), errnoText(err))
+		return fmt.Errorf("%s: loading BPF programs needs root, or %s (%s)", what, neededCaps(spec), errnoText(err))
 	}
 	if errors.Is(err, ebpf.ErrNotSupported) {
 		return fmt.Errorf("%s: this kernel does not support it", what)
@@ -58,10 +58,15 @@ func progLoadError(insns asm.Instructions, err error) error {
 	return fmt.Errorf("%s: %s", what, errnoText(err))
 }
 
-// neededCaps names the capabilities a program needs besides root.
-func neededCaps(insns asm.Instructions) string {
-	if usesPrint(insns) {
+// neededCaps names the capabilities a program needs besides root:
+// tracing programs (tracepoints, kprobes, uprobes) and print need
+// CAP_PERFMON besides CAP_BPF.
+func neededCaps(spec *ebpf.ProgramSpec) string {
+	switch {
+	case usesPrint(spec.Instructions):
 		return "CAP_BPF and CAP_PERFMON (print in kernel code needs CAP_PERFMON)"
+	case spec.Type != ebpf.SocketFilter:
+		return "CAP_BPF and CAP_PERFMON (tracing programs need CAP_PERFMON)"
 	}
 	return "CAP_BPF"
 }

@@ -178,6 +178,9 @@ func attachError(p *probe, err error) string {
 		return "kprobes are unavailable in this kernel (it was built without CONFIG_KPROBES)"
 	case errors.Is(err, os.ErrNotExist):
 		return fmt.Sprintf("attach %s: no such function or event", p.what)
+	case errors.Is(err, os.ErrPermission) && p.kind == proto.Uprobe:
+		// The kernel's uprobe PMU asks for CAP_SYS_ADMIN, not CAP_PERFMON.
+		return fmt.Sprintf("attach %s: permission denied (uprobes need root, or CAP_SYS_ADMIN besides CAP_BPF and CAP_PERFMON)", p.what)
 	case errors.Is(err, os.ErrPermission):
 		return fmt.Sprintf("attach %s: permission denied (tracing needs root, or CAP_BPF and CAP_PERFMON)", p.what)
 	}
@@ -238,6 +241,9 @@ func (r *Runtime) tracelog(L *lua.LState) int {
 		}
 	}
 	pipe, err := tracefs.OpenPipe(path)
+	if errors.Is(err, os.ErrPermission) {
+		L.RaiseError("bpf.tracelog: reading the trace log needs root (%v)", err)
+	}
 	if err != nil {
 		L.RaiseError("open the trace log: %v", err)
 	}

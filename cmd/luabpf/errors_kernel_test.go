@@ -97,9 +97,11 @@ func checkNoGoText(t *testing.T, stderr string) {
 
 // Capabilities (linux/capability.h).
 const (
-	capNetRaw  = 13
-	capPerfmon = 38
-	capBPF     = 39
+	capDacReadSearch = 2
+	capNetRaw        = 13
+	capSysAdmin      = 21
+	capPerfmon       = 38
+	capBPF           = 39
 )
 
 // TestPrivilegeErrors runs scripts as an unprivileged user with a few
@@ -129,6 +131,20 @@ func TestPrivilegeErrors(t *testing.T) {
 			`^luabpf: stdin:3: the kernel verifier rejected this code .*; print in kernel code needs CAP_PERFMON \(or root\)`},
 		{"print with CAP_PERFMON", []uintptr{capBPF, capNetRaw, capPerfmon}, pre + "bpf.socket('lo', function (skb)\n\tprint('x')\n\treturn 0\nend)\nprint('attached')\n",
 			``},
+		{"tracepoint format without root", []uintptr{capBPF, capPerfmon}, pre + "bpf.tracepoint('sched/sched_switch', function (arg) end)\n",
+			`^luabpf: stdin:2: reading the format of tracepoint 'sched/sched_switch' needs root, or CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON \(tracefs: permission denied\)\n$`},
+		{"tracepoint without CAP_PERFMON", []uintptr{capBPF, capDacReadSearch}, pre + "bpf.tracepoint('sched/sched_switch', function (arg) end)\n",
+			`^luabpf: stdin:2: cannot load the kernel function: loading BPF programs needs root, or CAP_BPF and CAP_PERFMON \(tracing programs need CAP_PERFMON\) \(operation not permitted\)\n$`},
+		{"tracepoint with its capabilities", []uintptr{capBPF, capPerfmon, capDacReadSearch}, pre + "bpf.tracepoint('sched/sched_switch', function (arg) end)\nprint('attached')\n",
+			``},
+		{"uprobe without CAP_PERFMON", []uintptr{capBPF}, pre + "bpf.uprobe('c:malloc', function (ptregs) end)\n",
+			`^luabpf: stdin:2: cannot load the kernel function: loading BPF programs needs root, or CAP_BPF and CAP_PERFMON \(tracing programs need CAP_PERFMON\) \(operation not permitted\)\n$`},
+		{"uprobe without CAP_SYS_ADMIN", []uintptr{capBPF, capPerfmon}, pre + "bpf.uprobe('c:malloc', function (ptregs) end)\n",
+			`^luabpf: stdin:2: attach uprobe on c:malloc: permission denied \(uprobes need root, or CAP_SYS_ADMIN besides CAP_BPF and CAP_PERFMON\)\n$`},
+		{"uprobe with its capabilities", []uintptr{capBPF, capPerfmon, capSysAdmin}, pre + "bpf.uprobe('c:malloc', function (ptregs) end)\nprint('attached')\n",
+			``},
+		{"trace log without root", nil, pre + "for line in bpf.tracelog() do print(line) end\n",
+			`^luabpf: stdin:2: bpf\.tracelog: reading the trace log needs root \(open \S+/trace_pipe: permission denied\)\n$`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(luabpfBin, "run", "-")

@@ -31,6 +31,10 @@ func readFormat(dir, name string) ([]byte, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, unknownTracepoint(dir, name)
 	}
+	if errors.Is(err, os.ErrPermission) {
+		// tracefs is root's alone (mode 0700) unless remounted.
+		return nil, fmt.Errorf("reading the format of tracepoint '%s' needs root, or CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON (tracefs: %w)", name, errors.Unwrap(err))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read format of tracepoint '%s': %w", name, err)
 	}
