@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -250,7 +251,18 @@ func (r *Runtime) tracelog(L *lua.LState) int {
 	r.track(pipe)
 	t := L.NewTable()
 	t.RawSetString("read", L.NewFunction(func(L *lua.LState) int {
-		line, err := pipe.ReadLine(r.vm)
+		// r.vm's own AfterFunc runs on a stop only; an interrupt must end
+		// the wait too, so the read gets a context that ends on either.
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			select {
+			case <-r.vm.Done(): // an interrupt or a stop
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		line, err := pipe.ReadLine(ctx)
+		cancel()
 		if err != nil {
 			// An interrupt or a stop ended the wait: Err takes it on the
 			// VM's goroutine, where it is raised.
