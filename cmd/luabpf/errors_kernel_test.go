@@ -171,6 +171,14 @@ func TestPrivilegeErrors(t *testing.T) {
 			if code != 1 || !regexp.MustCompile(tc.stderr).MatchString(stderr.String()) {
 				t.Errorf("exit status %d, stderr:\n%s\nwant 1 and stderr matching %q", code, stderr.String(), tc.stderr)
 			}
+			// One line says what is missing; only the script's line may
+			// follow it, indented.
+			for _, l := range strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")[1:] {
+				if !strings.HasPrefix(l, "    ") {
+					t.Errorf("stderr has more than the one line:\n%s", stderr.String())
+					break
+				}
+			}
 			checkNoGoText(t, stderr.String())
 		})
 	}
