@@ -60,6 +60,20 @@ end
 bpf.tracepoint('syscalls/sys_enter_getppid', NAME)
 local r = ev:reader(nil, nil, ffi.typeof('struct { uint32_t pid; }'))
 local function wait() while true do r:block(1) for _ in r:read() do end end end`},
+	{"xdp", `local m = bpf.map('array', 4)
+local function NAME(ctx)
+	xadd(m[0], 1)
+	return BPF.XDP_PASS
+end
+bpf.xdp('veth1', NAME)
+local function wait() while true do S.sleep(1) end end`},
+	{"tc", `local m = bpf.map('array', 4)
+local function NAME(skb)
+	xadd(m[0], 1)
+	return BPF.TC_ACT_OK
+end
+bpf.tc('veth0', 'egress', NAME)
+local function wait() while true do S.sleep(1) end end`},
 	{"trace-pipe-reader", `local m = bpf.map('array', 4)
 local function NAME(skb)
 	xadd(m[0], 1)
@@ -86,7 +100,8 @@ var leakEndings = []struct {
 }
 
 // TestNoLeaks runs scripts that attach a socket filter, a tracepoint, a
-// uprobe, a perf or ring buffer reader and a trace_pipe reader, and end
+// uprobe, a perf or ring buffer reader, XDP and TC programs (on a veth
+// pair) and a trace_pipe reader, and end
 // normally, by a Lua error, by os.exit, by SIGINT and by SIGTERM. While
 // each runs it records the BPF programs, maps and links the luabpf
 // process holds (by id, from its fdinfo, so other tests running on the
@@ -111,6 +126,9 @@ func TestNoLeaks(t *testing.T) {
 					e.lua + "\n"
 				writeScript(t, dir, "leak.lua", src)
 				ns := kerneltest.NewNetns(t)
+				if s.name == "xdp" || s.name == "tc" {
+					ns.Veth(t, "veth0", "veth1")
+				}
 				before := packetSockets(t, ns)
 
 				p := startLuabpf(t, ns, filepath.Join(dir, "leak.lua"))

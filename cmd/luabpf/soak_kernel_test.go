@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -59,23 +58,8 @@ func TestSoakSocket(t *testing.T) {
 		t.Skip("a soak test; run with -soak=DURATION")
 	}
 	kerneltest.Require(t)
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs ip(8) to make a veth pair")
-	}
 	ns := kerneltest.NewNetns(t)
-	if err := ns.Do(func() error {
-		for _, args := range [][]string{
-			{"link", "add", "veth0", "type", "veth", "peer", "name", "veth1"},
-			{"link", "set", "veth0", "up"}, {"link", "set", "veth1", "up"},
-		} {
-			if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-				return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	ns.Veth(t, "veth0", "veth1")
 	before := packetSockets(t, ns)
 	script := filepath.Join(t.TempDir(), "soak.lua")
 	writeScript(t, filepath.Dir(script), "soak.lua", strings.ReplaceAll(soakSocketScript, "PORT", strconv.Itoa(soakPort)))
@@ -92,14 +76,7 @@ func TestSoakSocket(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var ifindex int
-	if err := ns.Do(func() error {
-		ifi, err := netInterfaceIndex("veth0")
-		ifindex = ifi
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	ifindex := ns.Ifindex(t, "veth0")
 	frame := packet.Ethernet(packet.EthIPv4).
 		IPv4(packet.IPv4{Proto: packet.ProtoUDP, Src: netip.MustParseAddr("10.1.0.1"), Dst: netip.MustParseAddr("10.1.0.2")}).
 		UDP(40000, soakPort).Payload(make([]byte, 18)).Bytes()
@@ -325,24 +302,6 @@ func (w *rssWatch) report() {
 	if w.last > w.first+16<<10 {
 		w.t.Errorf("RSS grew from %d kB to %d kB", w.first, w.last)
 	}
-}
-
-// netInterfaceIndex returns the index of the interface name in the
-// calling thread's namespace.
-func netInterfaceIndex(name string) (int, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return 0, err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq(name)
-	if err != nil {
-		return 0, err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFINDEX, ifr); err != nil {
-		return 0, fmt.Errorf("index of %s: %w", name, err)
-	}
-	return int(ifr.Uint32()), nil
 }
 
 // vethDrops returns veth0's transmit drops plus veth1's receive drops,
