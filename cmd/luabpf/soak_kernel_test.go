@@ -254,6 +254,7 @@ type rssWatch struct {
 	peak, samples uint64
 }
 
+// newRSSWatch starts watching process pid, taking its first sample.
 func newRSSWatch(t *testing.T, pid int) *rssWatch {
 	w := &rssWatch{t: t, pid: pid}
 	w.first = w.read()
