@@ -44,6 +44,10 @@ type Kind struct {
 	UserPointers bool
 	// Return says what the function's return value means.
 	Return string
+	// Caps names the capabilities, besides root, that loading a program
+	// of this kind needs: CAP_BPF, plus CAP_PERFMON for tracing kinds and
+	// CAP_NET_ADMIN for XDP and TC.
+	Caps string
 	// NoReturn is what the function returns when it ends without a
 	// return statement or returns nothing (or nil): 0 for most kinds,
 	// XDP_PASS for XDP, so a packet an XDP function says nothing about
@@ -130,6 +134,7 @@ var SocketFilter = &Kind{
 	CtxBTF:  "__sk_buff",
 	Packet:  SkbLoads,
 	Return:  "the number of bytes of the packet to keep (0 drops it)",
+	Caps:    "CAP_BPF",
 }
 
 // Tracepoint is a program attached to a kernel tracepoint
@@ -144,6 +149,7 @@ var Tracepoint = &Kind{
 	Section: "tracepoint/",
 	Packet:  NoPacket,
 	Return:  "nothing: the kernel ignores it",
+	Caps:    "CAP_BPF and CAP_PERFMON (tracing programs need CAP_PERFMON)",
 }
 
 // Kprobe is a program attached to a kernel function's entry or return
@@ -159,6 +165,7 @@ var Kprobe = &Kind{
 	Ctx:        hostPtRegsCtx(),
 	Packet:     NoPacket,
 	Return:     "nothing: the kernel ignores it",
+	Caps:       "CAP_BPF and CAP_PERFMON (tracing programs need CAP_PERFMON)",
 }
 
 // Uprobe is a program attached to a function of a program or library
@@ -175,6 +182,7 @@ var Uprobe = &Kind{
 	Packet:       NoPacket,
 	UserPointers: true,
 	Return:       "nothing: the kernel ignores it",
+	Caps:         "CAP_BPF and CAP_PERFMON (tracing programs need CAP_PERFMON)",
 }
 
 // XDP is an eXpress Data Path program (bpf.xdp): it runs on each frame
@@ -194,6 +202,7 @@ var XDP = &Kind{
 	PacketWrite: WriteDirect,
 	Return:      "an XDP action: BPF.XDP_PASS, XDP_DROP, XDP_TX, XDP_REDIRECT or XDP_ABORTED",
 	NoReturn:    XDPPass,
+	Caps:        "CAP_BPF and CAP_NET_ADMIN (XDP programs need CAP_NET_ADMIN)",
 }
 
 // TC is a traffic-control classifier attached through a tcx link
@@ -215,6 +224,7 @@ var TC = &Kind{
 	PacketWrite: WriteSkb,
 	Return:      "a TC action: BPF.TC_ACT_OK passes the packet, TC_ACT_SHOT drops it, TC_ACT_UNSPEC goes on to the next program",
 	NoReturn:    TCActOK,
+	Caps:        "CAP_BPF and CAP_NET_ADMIN (TC programs need CAP_NET_ADMIN)",
 }
 
 // TCSection returns the ELF section of a TC program for direction dir,

@@ -112,7 +112,7 @@ var insnLine = regexp.MustCompile(`^(\d+): \(`)
 func (p *Program) verifierError(err error) error {
 	var ve *ebpf.VerifierError
 	if !errors.As(err, &ve) {
-		return progLoadError(p.comp.Spec, err)
+		return progLoadError(p.comp.Spec, p.comp.Kind, err)
 	}
 	idx := -1
 	for i := len(ve.Log) - 1; i >= 0 && idx < 0; i-- {

@@ -3,10 +3,13 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 	"golang.org/x/sys/unix"
+
+	"github.com/luabpf/luabpf/proto"
 )
 
 // Kernel refusals as sentences a script's author can act on, in place
@@ -47,10 +50,10 @@ func mapCreateError(typ string, spec *ebpf.MapSpec, err error) error {
 
 // progLoadError explains a refusal to load a program that is not the
 // verifier's (those come with a log; see verifierError).
-func progLoadError(spec *ebpf.ProgramSpec, err error) error {
+func progLoadError(spec *ebpf.ProgramSpec, kind *proto.Kind, err error) error {
 	what := "cannot load the kernel function"
 	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
-		return fmt.Errorf("%s: loading BPF programs needs root, or %s (%s)", what, neededCaps(spec), errnoText(err))
+		return fmt.Errorf("%s: loading BPF programs needs root, or %s (%s)", what, neededCaps(spec, kind), errnoText(err))
 	}
 	if errors.Is(err, ebpf.ErrNotSupported) {
 		return fmt.Errorf("%s: this kernel does not support it", what)
@@ -58,17 +61,19 @@ func progLoadError(spec *ebpf.ProgramSpec, err error) error {
 	return fmt.Errorf("%s: %s", what, errnoText(err))
 }
 
-// neededCaps names the capabilities a program needs besides root:
-// tracing programs (tracepoints, kprobes, uprobes) and print need
-// CAP_PERFMON besides CAP_BPF.
-func neededCaps(spec *ebpf.ProgramSpec) string {
-	switch {
-	case usesPrint(spec.Instructions):
-		return "CAP_BPF and CAP_PERFMON (print in kernel code needs CAP_PERFMON)"
-	case spec.Type != ebpf.SocketFilter:
-		return "CAP_BPF and CAP_PERFMON (tracing programs need CAP_PERFMON)"
+// neededCaps names the capabilities a program needs besides root: its
+// kind's, and CAP_PERFMON when it calls print.
+func neededCaps(spec *ebpf.ProgramSpec, kind *proto.Kind) string {
+	if kind == nil {
+		kind = proto.SocketFilter
 	}
-	return "CAP_BPF"
+	if usesPrint(spec.Instructions) && !strings.Contains(kind.Caps, "CAP_PERFMON") {
+		if kind.Caps == "CAP_BPF" {
+			return "CAP_BPF and CAP_PERFMON (print in kernel code needs CAP_PERFMON)"
+		}
+		return kind.Caps + ", and CAP_PERFMON for print in kernel code"
+	}
+	return kind.Caps
 }
 
 // usesPrint reports whether a program calls trace_printk (print).

@@ -98,6 +98,7 @@ func checkNoGoText(t *testing.T, stderr string) {
 // Capabilities (linux/capability.h).
 const (
 	capDacReadSearch = 2
+	capNetAdmin      = 12
 	capNetRaw        = 13
 	capSysAdmin      = 21
 	capPerfmon       = 38
@@ -142,6 +143,10 @@ func TestPrivilegeErrors(t *testing.T) {
 		{"uprobe without CAP_SYS_ADMIN", []uintptr{capBPF, capPerfmon}, pre + "bpf.uprobe('c:malloc', function (ptregs) end)\n",
 			`^luabpf: stdin:2: attach uprobe on c:malloc: permission denied \(uprobes need root, or CAP_SYS_ADMIN besides CAP_BPF and CAP_PERFMON\)\n$`},
 		{"uprobe with its capabilities", []uintptr{capBPF, capPerfmon, capSysAdmin}, pre + "bpf.uprobe('c:malloc', function (ptregs) end)\nprint('attached')\n",
+			``},
+		{"XDP without CAP_NET_ADMIN", []uintptr{capBPF}, pre + "bpf.xdp('lo', function (ctx) return 2 end)\n",
+			`^luabpf: stdin:2: cannot load the kernel function: loading BPF programs needs root, or CAP_BPF and CAP_NET_ADMIN \(XDP programs need CAP_NET_ADMIN\) \(operation not permitted\)\n$`},
+		{"XDP with its capabilities", []uintptr{capBPF, capNetAdmin}, pre + "bpf.xdp('lo', function (ctx) return 2 end)\nprint('attached')\n",
 			``},
 		{"trace log without root", nil, pre + "for line in bpf.tracelog() do print(line) end\n",
 			`^luabpf: stdin:2: bpf\.tracelog: reading the trace log needs root \(open \S+/trace_pipe: permission denied\)\n$`},
