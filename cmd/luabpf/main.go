@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/cilium/ebpf/rlimit"
 	"github.com/luabpf/luabpf/compile"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/runtime"
@@ -118,8 +117,7 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "luabpf run: %v\n", err)
 		return exitUsage
 	}
-	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK.
-	_ = rlimit.RemoveMemlock()
+	raiseMemlock()
 
 	opts := &runtime.Options{Stdout: stdout, Stderr: stderr, VerifierLog: *verifierLog, Compiler: compile.Compiler{}}
 	if len(stages) > 0 {
