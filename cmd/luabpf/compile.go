@@ -131,9 +131,10 @@ func compileScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 			}
 		}
 	}
+	sigs := notifySignals()
 	rt := runtime.New(opts)
 	defer rt.Close()
-	ctx, stop := handleSignals(rt)
+	ctx, stop := sigs.handle(rt)
 	if c.script == "-" {
 		var text []byte
 		if text, err = io.ReadAll(stdin); err == nil {

@@ -127,8 +127,9 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	sigs := notifySignals()
 	rt := runtime.New(opts)
-	ctx, stop := handleSignals(rt)
+	ctx, stop := sigs.handle(rt)
 	defer stop()
 	script, scriptArgs := fs.Arg(0), fs.Args()[1:]
 	if script == "-" {

@@ -9,23 +9,46 @@ import (
 	"github.com/luabpf/luabpf/runtime"
 )
 
-// handleSignals gives the first SIGINT to the script as a catchable
+// signals are SIGINT and SIGTERM as they arrive, from when notifySignals
+// was called.
+type signals struct {
+	ch    chan os.Signal
+	ready chan struct{} // closed once signal.Notify has taken effect
+}
+
+// notifySignals starts taking SIGINT and SIGTERM from their default
+// action (ending the process), off the calling goroutine: the first
+// signal.Notify waits for the Go runtime to start a thread of its own for
+// signal masks, a few hundred microseconds of start-up that can overlap
+// making the Lua state. Signals that arrive before handle wait in the
+// channel.
+func notifySignals() *signals {
+	s := &signals{ch: make(chan os.Signal, 2), ready: make(chan struct{})}
+	go func() {
+		signal.Notify(s.ch, syscall.SIGINT, syscall.SIGTERM)
+		close(s.ready)
+	}()
+	return s
+}
+
+// handle gives the first SIGINT to the script as a catchable
 // "interrupted!" error (rt.Interrupt), as LuaJIT's interpreter does, so a
 // pcall around the main loop can print a summary. A second SIGINT, or
 // SIGTERM, cancels the returned context, which stops the script whatever
-// it catches. stop ends the handling and restores the default actions.
-func handleSignals(rt *runtime.Runtime) (ctx context.Context, stop func()) {
+// it catches. handle returns once the signals no longer end the process,
+// so the script never runs without it. stop ends the handling and
+// restores the default actions.
+func (s *signals) handle(rt *runtime.Runtime) (ctx context.Context, stop func()) {
+	<-s.ready
 	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		interrupted := false
 		for {
 			select {
-			case s := <-sigs:
-				if s == syscall.SIGINT && !interrupted {
+			case sig := <-s.ch:
+				if sig == syscall.SIGINT && !interrupted {
 					interrupted = true
 					rt.Interrupt()
 					continue
@@ -38,7 +61,7 @@ func handleSignals(rt *runtime.Runtime) (ctx context.Context, stop func()) {
 		}
 	}()
 	return ctx, func() {
-		signal.Stop(sigs)
+		signal.Stop(s.ch)
 		cancel()
 		<-done
 	}
