@@ -6,6 +6,7 @@ import (
 	"github.com/luabpf/luabpf/internal/frontend"
 	"github.com/luabpf/luabpf/internal/pipeline"
 	"github.com/luabpf/luabpf/internal/source"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // File is a parsed Lua script.
@@ -74,6 +75,11 @@ func (f *File) FuncNamed(name string) (*Func, error) {
 // source with a "#!" first line blanked and LuaJIT's 64-bit literals
 // rewritten to calls the runtime defines, line numbers unchanged.
 func (f *File) Text() string { return f.f.Text }
+
+// Proto implements value.Script: the script compiled for the Lua VM from
+// the tree its kernel functions are compiled from, as loading Text would
+// give it. It must not run at the same time as the File's other methods.
+func (f *File) Proto() (*lua.FunctionProto, error) { return f.f.Proto() }
 
 // Compile implements value.Script: it compiles the function spanning
 // lines first to last.

@@ -35,6 +35,9 @@ func TestLangArithmetic(t *testing.T) {
 		{name: "constant division then run-time", body: "return 7 / 2 * pkt.ip.hlen", want: 15},
 		{name: "run-time division truncates", body: "local x = pkt.ip.ttl; return x / 2 * 2", want: 16},
 		{name: "constant negative", body: "return -5 + 8", want: 3},
+		// The Lua VM's compiler folds -(2 * 3) in the tree both compile
+		// from (see frontend.File.Proto).
+		{name: "negated constant product", body: "return -(2 * 3) + 10", want: 4},
 		{name: "multiple assignment", body: x + "local a, b = x, 2; a, b = b, a; return a * 100 + b", want: 217},
 		{name: "reassignment", body: x + "local a = x; a = a + 1; a = a * 2; return a", want: 36},
 		{name: "do block scope", body: x + "local a = 1; do local a = x; a = a + 1 end; return a", want: 1},

@@ -162,7 +162,7 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 		argt.RawSetInt(i+1, lua.LString(a))
 	}
 	r.L.SetGlobal("arg", argt)
-	fn, err := r.L.Load(strings.NewReader(file.Text()), name)
+	fn, err := r.load(file)
 	if err != nil {
 		return err
 	}
@@ -173,6 +173,16 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 		return ErrInterrupted
 	}
 	return err
+}
+
+// load makes the function that runs the parsed script, as the VM's
+// Load would from its text.
+func (r *Runtime) load(file value.Script) (*lua.LFunction, error) {
+	proto, err := file.Proto()
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+	}
+	return r.L.NewFunctionFromProto(proto), nil
 }
 
 // ErrInterrupted is what Run returns in Compile mode when an interrupt

@@ -10,6 +10,7 @@ import (
 	"github.com/luabpf/luabpf/internal/elfobj"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // Compiler is the interface between the Lua runtime and luabpf's
@@ -29,9 +30,10 @@ type Compiler interface {
 
 // Script is a parsed script.
 type Script interface {
-	// Text is the text the Lua VM loads for the script (line numbers
-	// unchanged).
-	Text() string
+	// Proto is the script compiled for the Lua VM, from the parse the
+	// kernel functions are compiled from (so the text is parsed once):
+	// running it defines the functions Compile finds by their lines.
+	Proto() (*lua.FunctionProto, error)
 	// Compile compiles the function spanning lines first to last, as the
 	// Lua VM records a function's lines (LineDefined, LastLineDefined).
 	Compile(first, last int, opts *CompileOptions) (*Program, error)
