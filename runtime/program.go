@@ -96,7 +96,11 @@ func (p *Program) loadAs(t ebpf.ProgramType) (*ebpf.Program, error) {
 			return nil, fmt.Errorf("bind map %s: %w", d.Name, err)
 		}
 	}
-	prog, err := ebpf.NewProgramWithOptions(spec, ebpf.ProgramOptions{LogLevel: ebpf.LogLevelBranch})
+	// Without a verifier log: writing it doubles the time the kernel takes
+	// to load an accepted program (BenchmarkLoadProgram), and when the
+	// verifier rejects one, cilium/ebpf loads it again with the log
+	// (LogLevelBranch) that verifierError reads.
+	prog, err := ebpf.NewProgram(spec)
 	if err != nil {
 		return nil, p.verifierError(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cilium/ebpf"
+
 	"github.com/luabpf/luabpf/internal/kerneltest"
 )
 
@@ -49,4 +51,57 @@ func BenchmarkCompileTracepointScript(b *testing.B) {
 		}
 		rt.Close()
 	}
+}
+
+// BenchmarkLoadProgram measures the kernel's load of the tracepoint
+// script's program (a 22-instruction socket filter here, as the same code
+// compiles for either kind), as Program.load does it, and with what it
+// leaves out or could leave out: the verifier log (LogLevelBranch) and
+// the BTF line info.
+func BenchmarkLoadProgram(b *testing.B) {
+	kerneltest.Require(b)
+	rt := New(nil)
+	defer rt.Close()
+	script := `local ffi = require('ffi')
+local bpf = require('bpf')
+local first = bpf.map('array', 1, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
+prog = bpf(function (skb)
+	if first[0] == 0 then
+		first[0] = time()
+	end
+end)
+`
+	if err := rt.RunString(context.Background(), "bench.lua", script, nil); err != nil {
+		b.Fatal(err)
+	}
+	p := rt.progs[0]
+	spec, err := p.comp.KernelSpec()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range p.comp.Maps {
+		m, err := rt.kernelMap(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := spec.Instructions.AssociateMap(d.Name, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	noLines := spec.Copy()
+	for i := range noLines.Instructions {
+		noLines.Instructions[i] = noLines.Instructions[i].WithSource(nil)
+	}
+	load := func(b *testing.B, spec *ebpf.ProgramSpec, opts ebpf.ProgramOptions) {
+		for b.Loop() {
+			prog, err := ebpf.NewProgramWithOptions(spec, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			prog.Close()
+		}
+	}
+	b.Run("as-loaded", func(b *testing.B) { load(b, spec, ebpf.ProgramOptions{}) })
+	b.Run("verifier-log", func(b *testing.B) { load(b, spec, ebpf.ProgramOptions{LogLevel: ebpf.LogLevelBranch}) })
+	b.Run("no-line-info", func(b *testing.B) { load(b, noLines, ebpf.ProgramOptions{}) })
 }
