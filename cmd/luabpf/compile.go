@@ -123,7 +123,8 @@ func compileScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if c.out == "-" {
 		scriptOut = stderr // standard output carries the object
 	}
-	opts := &runtime.Options{Stdout: scriptOut, Stderr: stderr, Compiler: compile.Compiler{}, Mode: runtime.Compile}
+	sigs := notifySignals()
+	opts := &runtime.Options{Stdout: sigs.gate(scriptOut), Stderr: sigs.gate(stderr), Compiler: compile.Compiler{}, Mode: runtime.Compile}
 	if len(stages) > 0 {
 		opts.Dump = func(fn, stage, text string) {
 			if stages[stageKind(stage)] {
@@ -131,7 +132,6 @@ func compileScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 			}
 		}
 	}
-	sigs := notifySignals()
 	rt := runtime.New(opts)
 	defer rt.Close()
 	ctx, stop := sigs.handle(rt)

@@ -119,7 +119,8 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	raiseMemlock()
 
-	opts := &runtime.Options{Stdout: stdout, Stderr: stderr, VerifierLog: *verifierLog, Compiler: compile.Compiler{}}
+	sigs := notifySignals()
+	opts := &runtime.Options{Stdout: sigs.gate(stdout), Stderr: sigs.gate(stderr), VerifierLog: *verifierLog, Compiler: compile.Compiler{}}
 	if len(stages) > 0 {
 		opts.Dump = func(fn, stage, text string) {
 			if stages[stageKind(stage)] {
@@ -127,7 +128,6 @@ func runScript(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	sigs := notifySignals()
 	rt := runtime.New(opts)
 	ctx, stop := sigs.handle(rt)
 	defer stop()

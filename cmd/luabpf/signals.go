@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,9 +20,13 @@ type signals struct {
 // notifySignals starts taking SIGINT and SIGTERM from their default
 // action (ending the process), off the calling goroutine: the first
 // signal.Notify waits for the Go runtime to start a thread of its own for
-// signal masks, a few hundred microseconds of start-up that can overlap
-// making the Lua state. Signals that arrive before handle wait in the
-// channel.
+// signal masks, a few hundred microseconds (milliseconds on a loaded
+// machine) that would otherwise delay the script's start. Signals that
+// arrive before handle wait in the channel. Until Notify has taken
+// effect a signal still ends the process, and the kernel releases the
+// script's maps, programs and sockets with it; writers from gate hold the
+// script's output until then, so whoever answers the output with a
+// signal reaches the handler.
 func notifySignals() *signals {
 	s := &signals{ch: make(chan os.Signal, 2), ready: make(chan struct{})}
 	go func() {
@@ -35,11 +40,8 @@ func notifySignals() *signals {
 // "interrupted!" error (rt.Interrupt), as LuaJIT's interpreter does, so a
 // pcall around the main loop can print a summary. A second SIGINT, or
 // SIGTERM, cancels the returned context, which stops the script whatever
-// it catches. handle returns once the signals no longer end the process,
-// so the script never runs without it. stop ends the handling and
-// restores the default actions.
+// it catches. stop ends the handling and restores the default actions.
 func (s *signals) handle(rt *runtime.Runtime) (ctx context.Context, stop func()) {
-	<-s.ready
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -61,8 +63,23 @@ func (s *signals) handle(rt *runtime.Runtime) (ctx context.Context, stop func())
 		}
 	}()
 	return ctx, func() {
+		<-s.ready // Stop before Notify would leave it registered
 		signal.Stop(s.ch)
 		cancel()
 		<-done
 	}
+}
+
+// gate returns w with every write held until signal.Notify has taken
+// effect.
+func (s *signals) gate(w io.Writer) io.Writer { return gatedWriter{w, s.ready} }
+
+type gatedWriter struct {
+	w     io.Writer
+	ready <-chan struct{}
+}
+
+func (g gatedWriter) Write(p []byte) (int, error) {
+	<-g.ready
+	return g.w.Write(p)
 }
