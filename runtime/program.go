@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/compile/value"
@@ -109,7 +110,9 @@ func (p *Program) loadAs(t ebpf.ProgramType) (*ebpf.Program, error) {
 	return prog, nil
 }
 
-var insnLine = regexp.MustCompile(`^(\d+): \(`)
+// insnLine matches an instruction line of the verifier's log. Compiled
+// when a program is rejected: at init it would cost every run.
+var insnLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+): \(`) })
 
 // verifierError turns a load failure into an error at the Lua line of the
 // instruction the verifier stopped at, with the verifier's own reason.
@@ -120,7 +123,7 @@ func (p *Program) verifierError(err error) error {
 	}
 	idx := -1
 	for i := len(ve.Log) - 1; i >= 0 && idx < 0; i-- {
-		if m := insnLine.FindStringSubmatch(ve.Log[i]); m != nil {
+		if m := insnLine().FindStringSubmatch(ve.Log[i]); m != nil {
 			idx, _ = strconv.Atoi(m[1])
 		}
 	}
@@ -151,7 +154,7 @@ func lastMeaningful(log []string) string {
 	for i := len(log) - 1; i >= 0; i-- {
 		l := strings.TrimSpace(log[i])
 		if l == "" || strings.HasPrefix(l, "processed ") || strings.HasPrefix(l, "verification time") ||
-			strings.HasPrefix(l, "stack depth") || insnLine.MatchString(l) {
+			strings.HasPrefix(l, "stack depth") || insnLine().MatchString(l) {
 			continue
 		}
 		return l

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/yuin/gopher-lua/ast"
@@ -49,7 +50,9 @@ func BlankShebang(text string) string {
 	return text
 }
 
-var parseErrLine = regexp.MustCompile(`line:(\d+)\(column:\d+\)`)
+// parseErrLine finds the line in gopher-lua's syntax errors. Compiled on
+// the first syntax error: at init it would cost every run.
+var parseErrLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line:(\d+)\(column:\d+\)`) })
 
 // parseError turns gopher-lua's "name line:N(column:M) near 'x': syntax
 // error" into a CompileError.
@@ -57,7 +60,7 @@ func parseError(src *source.File, err error) error {
 	msg := err.Error()
 	n := 0
 	near := ""
-	if m := parseErrLine.FindStringSubmatch(msg); m != nil {
+	if m := parseErrLine().FindStringSubmatch(msg); m != nil {
 		fmt.Sscanf(m[1], "%d", &n)
 	}
 	if i := strings.Index(msg, "near "); i >= 0 {
