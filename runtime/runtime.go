@@ -71,7 +71,7 @@ func New(opts *Options) *Runtime {
 	if r.opts.Stderr == nil {
 		r.opts.Stderr = os.Stderr
 	}
-	r.L = lua.NewState()
+	r.L = newState()
 	r.reg = ctype.NewRegistry(ctype.HostArch())
 	r.ffi = ffi.Open(r.L, r.reg)
 	r.openLibs()
