@@ -3,10 +3,8 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cilium/ebpf"
 	"github.com/luabpf/luabpf/compile/value"
@@ -110,9 +108,21 @@ func (p *Program) loadAs(t ebpf.ProgramType) (*ebpf.Program, error) {
 	return prog, nil
 }
 
-// insnLine matches an instruction line of the verifier's log. Compiled
-// when a program is rejected: at init it would cost every run.
-var insnLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+): \(`) })
+// insnIndex reads the instruction index of a line of the verifier's log
+// that shows an instruction ("12: (85) call bpf_ktime_get_ns#5"). It is
+// parsed by hand: the regexp package's init, and the Unicode tables it
+// links, cost every run's start-up more than luabpf's own init.
+func insnIndex(l string) (int, bool) {
+	i := 0
+	for i < len(l) && '0' <= l[i] && l[i] <= '9' {
+		i++
+	}
+	if i == 0 || !strings.HasPrefix(l[i:], ": (") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(l[:i])
+	return n, err == nil
+}
 
 // verifierError turns a load failure into an error at the Lua line of the
 // instruction the verifier stopped at, with the verifier's own reason.
@@ -123,8 +133,8 @@ func (p *Program) verifierError(err error) error {
 	}
 	idx := -1
 	for i := len(ve.Log) - 1; i >= 0 && idx < 0; i-- {
-		if m := insnLine().FindStringSubmatch(ve.Log[i]); m != nil {
-			idx, _ = strconv.Atoi(m[1])
+		if n, ok := insnIndex(ve.Log[i]); ok {
+			idx = n
 		}
 	}
 	reason := lastMeaningful(ve.Log)
@@ -154,7 +164,10 @@ func lastMeaningful(log []string) string {
 	for i := len(log) - 1; i >= 0; i-- {
 		l := strings.TrimSpace(log[i])
 		if l == "" || strings.HasPrefix(l, "processed ") || strings.HasPrefix(l, "verification time") ||
-			strings.HasPrefix(l, "stack depth") || insnLine().MatchString(l) {
+			strings.HasPrefix(l, "stack depth") {
+			continue
+		}
+		if _, ok := insnIndex(l); ok {
 			continue
 		}
 		return l

@@ -1,10 +1,8 @@
 package frontend
 
 import (
-	"fmt"
-	"regexp"
+	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/yuin/gopher-lua/ast"
@@ -50,19 +48,31 @@ func BlankShebang(text string) string {
 	return text
 }
 
-// parseErrLine finds the line in gopher-lua's syntax errors. Compiled on
-// the first syntax error: at init it would cost every run.
-var parseErrLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line:(\d+)\(column:\d+\)`) })
+// errorLine reads N from the "line:N(column:M)" in gopher-lua's syntax
+// errors, or gives 0. It is parsed by hand: the regexp package's init,
+// and the Unicode tables it links, cost every run's start-up.
+func errorLine(msg string) int {
+	_, rest, ok := strings.Cut(msg, "line:")
+	if !ok {
+		return 0
+	}
+	i := 0
+	for i < len(rest) && '0' <= rest[i] && rest[i] <= '9' {
+		i++
+	}
+	if i == 0 || !strings.HasPrefix(rest[i:], "(column:") {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:i])
+	return n
+}
 
 // parseError turns gopher-lua's "name line:N(column:M) near 'x': syntax
 // error" into a CompileError.
 func parseError(src *source.File, err error) error {
 	msg := err.Error()
-	n := 0
+	n := errorLine(msg)
 	near := ""
-	if m := parseErrLine().FindStringSubmatch(msg); m != nil {
-		fmt.Sscanf(m[1], "%d", &n)
-	}
 	if i := strings.Index(msg, "near "); i >= 0 {
 		near = msg[i:]
 		if j := strings.Index(near, ":"); j >= 0 {
