@@ -1,22 +1,28 @@
 package proto
 
-// Consts is the `c` table of kernel functions: protocol numbers and
+import "sync"
+
+// Consts returns the `c` table of kernel functions: protocol numbers and
 // well-known values, by group (c.eth.ip, c.ip.proto_udp). Values are in
 // host order; compare them with bpf.ntoh(field) for multi-byte fields.
-var Consts = map[string]map[string]int64{
-	"eth": {
-		"ip":     0x0800,
-		"ip6":    0x86dd,
-		"arp":    0x0806,
-		"revarp": 0x8035,
-		"vlan":   0x8100,
-		"qinq":   0x88a8, // 802.1ad service tag, the outer tag of QinQ
-		"ipx":    0x8137,
-		"mpls":   0x8847,
-		"lldp":   0x88cc,
-	},
-	"ip": ipConsts(),
-}
+// It is built on first use, by scripts that name c, rather than at init
+// in every run; callers must not change it.
+var Consts = sync.OnceValue(func() map[string]map[string]int64 {
+	return map[string]map[string]int64{
+		"eth": {
+			"ip":     0x0800,
+			"ip6":    0x86dd,
+			"arp":    0x0806,
+			"revarp": 0x8035,
+			"vlan":   0x8100,
+			"qinq":   0x88a8, // 802.1ad service tag, the outer tag of QinQ
+			"ipx":    0x8137,
+			"mpls":   0x8847,
+			"lldp":   0x88cc,
+		},
+		"ip": ipConsts(),
+	}
+})
 
 func ipConsts() map[string]int64 {
 	m := map[string]int64{

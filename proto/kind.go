@@ -162,7 +162,7 @@ var Kprobe = &Kind{
 	Program:    ebpf.Kprobe,
 	Section:    "kprobe/",
 	RetSection: "kretprobe/",
-	Ctx:        hostPtRegsCtx(),
+	Ctx:        hostPtRegs,
 	Packet:     NoPacket,
 	Return:     "nothing: the kernel ignores it",
 	Caps:       "CAP_BPF and CAP_PERFMON (tracing programs need CAP_PERFMON)",
@@ -178,7 +178,7 @@ var Uprobe = &Kind{
 	Program:      ebpf.Kprobe,
 	Section:      "uprobe/",
 	RetSection:   "uretprobe/",
-	Ctx:          hostPtRegsCtx(),
+	Ctx:          hostPtRegs,
 	Packet:       NoPacket,
 	UserPointers: true,
 	Return:       "nothing: the kernel ignores it",
@@ -238,6 +238,9 @@ func TCSection(dir string) (string, ebpf.AttachType, bool) {
 	}
 	return "", 0, false
 }
+
+// hostPtRegs is the context of kprobes and uprobes, made once for both.
+var hostPtRegs = hostPtRegsCtx()
 
 // hostPtRegsCtx is pt_regs of the running architecture, or nil where
 // luabpf has no layout (compiling a probe then says so).

@@ -3,6 +3,7 @@ package proto
 import (
 	"fmt"
 	"runtime"
+	"strconv"
 )
 
 // Reg is one 8-byte register slot of struct pt_regs, or another name for
@@ -114,7 +115,8 @@ func regSeqAt(first int, names ...string) []Reg {
 func withAliases(regs []Reg, pairs ...string) []Reg {
 	for _, r := range regs {
 		for i := range r.Len {
-			regs = append(regs, Reg{Name: fmt.Sprintf("x%d", i), Off: r.Off + i*RegSize, Alias: fmt.Sprintf("%s[%d]", r.Name, i)})
+			n := strconv.Itoa(i)
+			regs = append(regs, Reg{Name: "x" + n, Off: r.Off + i*RegSize, Alias: r.Name + "[" + n + "]"})
 		}
 	}
 	for i := 0; i+1 < len(pairs); i += 2 {

@@ -3,6 +3,7 @@ package irgen
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/compile/value"
@@ -113,12 +114,9 @@ func Builtins() []BuiltinInfo {
 // builtinNames are the free names kernel functions see without an
 // upvalue or global of that name, as the original's kernel environment
 // had them: the builtins (dotted ones inside their namespace tables) and
-// the constant tables c and BPF.
+// the constant tables c and BPF (constNames).
 var builtinNames = func() map[string]Value {
-	m := map[string]Value{
-		"c":   constTables(),
-		"BPF": intTable(proto.BPF),
-	}
+	m := map[string]Value{}
 	for _, b := range builtinTable {
 		ns, fn, dotted := strings.Cut(b.name, ".")
 		if !dotted {
@@ -135,12 +133,30 @@ var builtinNames = func() map[string]Value {
 	return m
 }()
 
-func constTables() MapTable {
-	t := MapTable{}
-	for group, consts := range proto.Consts {
-		t[group] = intTable(consts)
+// constNames are the constant tables among the builtin names, built on
+// first use: most scripts name neither, and their 250 entries cost every
+// run's start-up when they were built at init.
+var constNames = map[string]func() MapTable{
+	"c": sync.OnceValue(func() MapTable {
+		t := MapTable{}
+		for group, consts := range proto.Consts() {
+			t[group] = intTable(consts)
+		}
+		return t
+	}),
+	"BPF": sync.OnceValue(func() MapTable { return intTable(proto.BPF) }),
+}
+
+// builtinName returns the builtin name's value: a builtin or a constant
+// table.
+func builtinName(name string) (Value, bool) {
+	if v, ok := builtinNames[name]; ok {
+		return v, true
 	}
-	return t
+	if t, ok := constNames[name]; ok {
+		return t(), true
+	}
+	return nil, false
 }
 
 func intTable(m map[string]int64) MapTable {
@@ -162,7 +178,7 @@ func (g *builder) free(name string) operand {
 		g.needPackets(name)
 		return pktOp(pktRef{hdr: proto.Eth}, name)
 	}
-	if v, ok := builtinNames[name]; ok {
+	if v, ok := builtinName(name); ok {
 		return constOp(v)
 	}
 	if v, ok := g.env.Global(name); ok {
@@ -170,6 +186,9 @@ func (g *builder) free(name string) operand {
 	}
 	names := []string{"pkt", "eth"}
 	for n := range builtinNames {
+		names = append(names, n)
+	}
+	for n := range constNames {
 		names = append(names, n)
 	}
 	sort.Strings(names)
