@@ -16,13 +16,36 @@ import (
 // every frame crossing it from the Ethernet header on.
 type packetSocket struct{ fd int }
 
-// interfaceIndex returns the index of the network interface iface.
+// interfaceIndex returns the index of the network interface iface. It
+// asks with SIOCGIFINDEX, three system calls, where net.InterfaceByName
+// reads and parses a netlink dump of every interface.
 func interfaceIndex(iface string) (int, error) {
-	ifi, err := net.InterfaceByName(iface)
-	if err != nil {
-		return 0, fmt.Errorf("'%s' is not a network interface (%s)", iface, interfaceNames())
+	if idx, ok := ifindex(iface); ok {
+		return idx, nil
 	}
-	return ifi.Index, nil
+	return 0, fmt.Errorf("'%s' is not a network interface (%s)", iface, interfaceNames())
+}
+
+// ifindex is if_nametoindex(3).
+func ifindex(iface string) (int, bool) {
+	ifr, err := unix.NewIfreq(iface)
+	if err != nil {
+		return 0, false
+	}
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		// No IPv4 here: ask netlink, as net does.
+		ifi, err := net.InterfaceByName(iface)
+		if err != nil {
+			return 0, false
+		}
+		return ifi.Index, true
+	}
+	defer unix.Close(fd)
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFINDEX, ifr); err != nil {
+		return 0, false
+	}
+	return int(ifr.Uint32()), true
 }
 
 // openPacketSocket opens a packet socket on interface ifindex (named
