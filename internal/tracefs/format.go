@@ -27,7 +27,7 @@ func readFormat(dir, name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "events", category, event, "format"))
+	data, err := readFile(filepath.Join(dir, "events", category, event, "format"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, unknownTracepoint(dir, name)
 	}
