@@ -2,7 +2,8 @@ package passes
 
 import (
 	"fmt"
-	"strings"
+	"reflect"
+	"strconv"
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/internal/ir"
@@ -12,11 +13,11 @@ import (
 // dominator tree so the value kept always dominates the ones it replaces.
 func cse(f *ir.Func) {
 	dom := f.Dominators()
-	avail := map[string]*ir.Value{}
+	avail := map[cseKey]*ir.Value{}
 	repl := map[*ir.Value]*ir.Value{}
 	var walk func(b *ir.Block)
 	walk = func(b *ir.Block) {
-		var added []string
+		var added []cseKey
 		for _, v := range b.Values {
 			if v.Op != ir.OpPhi {
 				for i, a := range v.Args {
@@ -65,29 +66,49 @@ func replaceAll(f *ir.Func, repl map[*ir.Value]*ir.Value) {
 	}
 }
 
+// cseKey identifies what a value computes: op, type, aux values and
+// argument IDs (the first three in args, -1 where there are fewer; any
+// more in rest). A struct, not text: building a string with fmt for
+// every value was most of the pass's time.
+type cseKey struct {
+	op     ir.Op
+	typ    ir.Type
+	auxInt int64
+	aux    any
+	args   [3]int
+	rest   string
+}
+
 // valueKey identifies what v computes. Commutative ops sort their
 // arguments so a+b and b+a match.
-func valueKey(v *ir.Value) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d/%s/%d/%p/", v.Op, v.Type, v.AuxInt, auxPtr(v.Aux))
+func valueKey(v *ir.Value) cseKey {
+	k := cseKey{op: v.Op, typ: v.Type, auxInt: v.AuxInt, aux: auxPtr(v.Aux), args: [3]int{-1, -1, -1}}
 	args := v.Args
 	if v.Op.IsCommutative() && len(args) == 2 && args[0].ID > args[1].ID {
 		args = []*ir.Value{args[1], args[0]}
 	}
-	for _, a := range args {
-		fmt.Fprintf(&b, "%d,", a.ID)
+	for i, a := range args {
+		if i < len(k.args) {
+			k.args[i] = a.ID
+		} else {
+			k.rest += strconv.Itoa(a.ID) + ","
+		}
 	}
-	return b.String()
+	return k
 }
 
 // auxPtr gives aux values an identity for keys: pointers stay pointers,
-// helpers become their id.
+// helpers become their id, and a value a map key cannot hold its
+// printed form.
 func auxPtr(a any) any {
 	switch a := a.(type) {
 	case asm.BuiltinFunc:
 		return uintptr(a)
 	case nil:
 		return uintptr(0)
+	}
+	if !reflect.TypeOf(a).Comparable() {
+		return fmt.Sprintf("%T %v", a, a)
 	}
 	return a
 }
