@@ -2,7 +2,13 @@ package runtime
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/luabpf/luabpf/compile/value"
+	"github.com/luabpf/luabpf/ctype"
+	"github.com/luabpf/luabpf/proto"
 )
 
 // The stages of a script's start-up that run without the kernel, each
@@ -71,5 +77,33 @@ func BenchmarkCompileSocketScript(b *testing.B) {
 			b.Fatal(err)
 		}
 		rt.Close()
+	}
+}
+
+// BenchmarkCompileFunction measures compiling the tracepoint script's
+// kernel function alone (the compiler's pipeline with the runtime's
+// view of the upvalues), on the format of syscalls/sys_enter_getpid
+// that proto's tests keep.
+func BenchmarkCompileFunction(b *testing.B) {
+	text, err := os.ReadFile("../proto/testdata/tracepoint/syscalls__sys_enter_getpid.format")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tp, err := proto.ParseFormat("syscalls/sys_enter_getpid", text, ctype.HostArch())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt := New(&Options{Mode: Compile})
+	defer rt.Close()
+	script := strings.Replace(firstHitScript, "bpf.tracepoint('syscalls/sys_enter_getpid', function", "prog = bpf(function", 1)
+	if err := rt.RunString(context.Background(), "bench.lua", script, nil); err != nil {
+		b.Fatal(err)
+	}
+	fn := rt.progs[0].fn
+	for b.Loop() {
+		rt.progs = rt.progs[:0]
+		if _, err := rt.compile(fn, proto.Tracepoint, &value.CompileOptions{Tracepoint: tp}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
