@@ -38,6 +38,8 @@ func TestInterruptIsCatchable(t *testing.T) {
 		{"busy loop", "local n = 0\n\twhile true do n = n + 1 end"},
 		{"sleep", "require('syscall').sleep(60)"},
 		{"sleep loop", "while true do require('syscall').sleep(0.01) end"},
+		// Sleeps under a millisecond take nanosleep, not a Go timer.
+		{"short sleep loop", "while true do require('syscall').sleep(0.0001) end"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			script := `local ok, err = pcall(function ()
@@ -87,7 +89,7 @@ func TestInterruptUncaught(t *testing.T) {
 // Cancelling Run's context stops the script even when it catches every
 // error, in a busy loop and in a sleep.
 func TestStopIgnoresPcall(t *testing.T) {
-	for _, wait := range []string{"while true do end", "require('syscall').sleep(60)"} {
+	for _, wait := range []string{"while true do end", "require('syscall').sleep(60)", "require('syscall').sleep(0.0001)"} {
 		out, err := interruptRun(t, `
 stop()
 while true do

@@ -10,6 +10,7 @@ import (
 
 	"github.com/luabpf/luabpf/internal/source"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 // openLibs installs the modules and the changes to the standard library
@@ -124,7 +125,27 @@ func (r *Runtime) sleep(L *lua.LState) int {
 	if r.compiling() {
 		return r.waitStop(L, "syscall.sleep")
 	}
-	t := time.NewTimer(time.Duration(sec * float64(time.Second)))
+	d := time.Duration(sec * float64(time.Second))
+	if d < time.Millisecond {
+		// Go's timers wait for whole milliseconds when the process is
+		// otherwise idle, so sleep(0.0001) would take 1.1 ms; nanosleep
+		// takes what was asked. An interrupt is seen when it returns.
+		select {
+		case <-r.vm.Done():
+		default:
+			ts := unix.NsecToTimespec(d.Nanoseconds())
+			_ = unix.Nanosleep(&ts, nil) // EINTR: a signal came, return early
+		}
+		select {
+		case <-r.vm.Done():
+			L.RaiseError("%s", r.vm.Err())
+			return 0
+		default:
+			L.Push(lua.LTrue)
+			return 1
+		}
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
