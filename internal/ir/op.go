@@ -1,5 +1,7 @@
 package ir
 
+import "sync"
+
 // Op is the operation a Value performs. Each constant's comment shows its
 // text form; [n] is AuxInt, {x} is Aux.
 type Op uint8
@@ -70,11 +72,12 @@ func (o Op) String() string {
 	return "Op?"
 }
 
-// opByName maps text names back to ops for the parser.
-var opByName = func() map[string]Op {
+// opByName maps text names back to ops for the parser, built on first
+// use (the parser is for tests; at init it cost every run).
+var opByName = sync.OnceValue(func() map[string]Op {
 	m := make(map[string]Op, numOps)
 	for o := Op(1); o < numOps; o++ {
 		m[opTable[o].name] = o
 	}
 	return m
-}()
+})

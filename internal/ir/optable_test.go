@@ -19,7 +19,7 @@ func TestOpTable(t *testing.T) {
 				t.Errorf("%v: %s", o, fmt.Sprintf(format, args...))
 			}
 		}
-		check(in.name != "" && opByName[in.name] == o, "name %q does not parse back to the op", in.name)
+		check(in.name != "" && opByName()[in.name] == o, "name %q does not parse back to the op", in.name)
 		check(!in.commutative || in.args == 2, "commutative, but takes %d arguments", in.args)
 
 		// Comparisons.

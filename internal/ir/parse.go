@@ -4,19 +4,21 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cilium/ebpf/asm"
 	"github.com/luabpf/luabpf/proto"
 )
 
-// helperByName maps kernel helper names to helpers, for the parser.
-var helperByName = func() map[string]asm.BuiltinFunc {
+// helperByName maps kernel helper names to helpers, for the parser,
+// built on first use.
+var helperByName = sync.OnceValue(func() map[string]asm.BuiltinFunc {
 	m := map[string]asm.BuiltinFunc{}
 	for _, h := range proto.Helpers() {
 		m[h.Name()] = h.Fn
 	}
 	return m
-}()
+})
 
 // Parse reads a function in the text form Func.String writes. It is for
 // tests: pass tests are written as text in, text out.
@@ -248,7 +250,7 @@ func (p *parser) parseValue(fields []string) error {
 	if p.values[id] != nil {
 		return p.errorf("v%d defined twice", id)
 	}
-	op, ok := opByName[fields[2]]
+	op, ok := opByName()[fields[2]]
 	if !ok {
 		return p.errorf("unknown op %q", fields[2])
 	}
@@ -304,7 +306,7 @@ func (p *parser) parseAux(v *Value, s string) error {
 		}
 		v.Aux = m
 	case strings.HasPrefix(s, "helper:"):
-		fn, ok := helperByName["bpf_"+s[7:]]
+		fn, ok := helperByName()["bpf_"+s[7:]]
 		if !ok {
 			return p.errorf("unknown helper %q", s[7:])
 		}
