@@ -14,24 +14,26 @@ import (
 func (r *Runtime) bpfModule() *lua.LTable {
 	L := r.L
 	t := L.NewTable()
-	fns := map[string]lua.LGFunction{
-		"map":         r.newMap,
-		"socket":      r.socket,
-		"xdp":         r.xdp,
-		"tc":          r.tc,
-		"dump":        r.dump,
-		"dump_string": r.dumpString,
-		"ntoh":        r.ntoh,
-		"hton":        r.ntoh,
-		"tracepoint":  r.tracepoint,
-		"kprobe":      r.kprobe,
-		"uprobe":      r.uprobe,
-		"tracelog":    r.tracelog,
-		"ksym":        r.ksym,
-		"usym":        r.usym,
-	}
-	for name, fn := range fns {
-		t.RawSetString(name, L.NewFunction(fn))
+	for _, f := range []struct {
+		name string
+		fn   lua.LGFunction
+	}{
+		{"map", r.newMap},
+		{"socket", r.socket},
+		{"xdp", r.xdp},
+		{"tc", r.tc},
+		{"dump", r.dump},
+		{"dump_string", r.dumpString},
+		{"ntoh", r.ntoh},
+		{"hton", r.ntoh},
+		{"tracepoint", r.tracepoint},
+		{"kprobe", r.kprobe},
+		{"uprobe", r.uprobe},
+		{"tracelog", r.tracelog},
+		{"ksym", r.ksym},
+		{"usym", r.usym},
+	} {
+		t.RawSetString(f.name, L.NewFunction(f.fn))
 	}
 	mt := L.NewTable()
 	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {

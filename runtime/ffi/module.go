@@ -73,28 +73,31 @@ func (m *Module) Registry() *ctype.Registry { return m.reg }
 
 // newTable builds the ffi module table.
 func (m *Module) newTable(L *lua.LState) *lua.LTable {
-	t := L.NewTable()
-	for name, fn := range map[string]lua.LGFunction{
-		"new":      m.ffiNew,
-		"typeof":   m.ffiTypeof,
-		"cast":     m.ffiCast,
-		"string":   m.ffiString,
-		"copy":     m.ffiCopy,
-		"fill":     m.ffiFill,
-		"sizeof":   m.ffiSizeof,
-		"alignof":  m.ffiAlignof,
-		"offsetof": m.ffiOffsetof,
-		"istype":   m.ffiIstype,
-		"cdef":     m.ffiCdef,
-		"abi":      m.ffiAbi,
-		"errno":    m.ffiErrno,
-		"gc":       m.ffiGc,
-		"metatype": m.ffiMetatype,
-		"load":     m.ffiLoad,
-		"tonumber": m.luaToNumber,
-		"tostring": m.luaToString,
+	t := L.CreateTable(0, 22)
+	for _, f := range []struct {
+		name string
+		fn   lua.LGFunction
+	}{
+		{"new", m.ffiNew},
+		{"typeof", m.ffiTypeof},
+		{"cast", m.ffiCast},
+		{"string", m.ffiString},
+		{"copy", m.ffiCopy},
+		{"fill", m.ffiFill},
+		{"sizeof", m.ffiSizeof},
+		{"alignof", m.ffiAlignof},
+		{"offsetof", m.ffiOffsetof},
+		{"istype", m.ffiIstype},
+		{"cdef", m.ffiCdef},
+		{"abi", m.ffiAbi},
+		{"errno", m.ffiErrno},
+		{"gc", m.ffiGc},
+		{"metatype", m.ffiMetatype},
+		{"load", m.ffiLoad},
+		{"tonumber", m.luaToNumber},
+		{"tostring", m.luaToString},
 	} {
-		t.RawSetString(name, L.NewFunction(fn))
+		t.RawSetString(f.name, L.NewFunction(f.fn))
 	}
 	t.RawSetString("C", m.clib)
 	t.RawSetString("os", lua.LString("Linux"))
