@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/luabpf/luabpf/compile/value"
@@ -45,6 +46,7 @@ type Runtime struct {
 	ffi     *ffi.Module
 	reg     *ctype.Registry
 	files   map[string]value.Script // parsed scripts by chunk name
+	texts   map[string]string       // their text, for error excerpts
 	maps    map[string]*Map         // maps by the name programs use
 	progs   []*Program              // programs compiled, in order
 	closers []io.Closer
@@ -58,7 +60,7 @@ type Runtime struct {
 // New returns a Runtime with the standard Lua libraries and luabpf's
 // modules loaded.
 func New(opts *Options) *Runtime {
-	r := &Runtime{files: map[string]value.Script{}, maps: map[string]*Map{}, builtin: map[*lua.LFunction]string{}, vm: newVMContext()}
+	r := &Runtime{files: map[string]value.Script{}, texts: map[string]string{}, maps: map[string]*Map{}, builtin: map[*lua.LFunction]string{}, vm: newVMContext()}
 	if opts != nil {
 		r.opts = *opts
 	}
@@ -156,6 +158,7 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 		return err
 	}
 	r.files[name] = file
+	r.texts[name] = text
 	argt := r.L.NewTable()
 	argt.RawSetInt(0, lua.LString(name))
 	for i, a := range args {
@@ -235,7 +238,7 @@ func (r *Runtime) scriptError(err error) error {
 		default:
 			msg = r.errorObjectText(o)
 		}
-		return &ScriptError{Msg: msg, Traceback: strings.TrimSpace(le.StackTrace)}
+		return &ScriptError{Msg: msg, Line: r.errorLine(msg), Traceback: strings.TrimSpace(le.StackTrace)}
 	}
 	return err
 }
@@ -244,12 +247,39 @@ func (r *Runtime) scriptError(err error) error {
 // it: Error gives the message, which starts with the script's file:line
 // where Lua knows it; Traceback the Lua stack when it was raised.
 type ScriptError struct {
-	Msg       string
+	Msg string
+	// Line is the text of the script line the message starts with, ""
+	// when it names none of the scripts run.
+	Line      string
 	Traceback string
 }
 
 // Error returns the message.
 func (e *ScriptError) Error() string { return e.Msg }
+
+// Detail returns the message followed by its script line, indented, as
+// compile errors show theirs.
+func (e *ScriptError) Detail() string { return e.Msg + source.Excerpt(e.Line) }
+
+// errorLine is the text of the line of a script run that msg starts with
+// ("name:LINE: ..."), or "" when it starts with none, or already shows
+// its line.
+func (r *Runtime) errorLine(msg string) string {
+	if strings.Contains(msg, "\n") {
+		return ""
+	}
+	for name, text := range r.texts {
+		rest, ok := strings.CutPrefix(msg, name+":")
+		if !ok {
+			continue
+		}
+		digits, _, ok := strings.Cut(rest, ":")
+		if n, err := strconv.Atoi(digits); ok && err == nil {
+			return source.NewFile(name, text).Line(n)
+		}
+	}
+	return ""
+}
 
 // errorObjectText describes an error value that is not a string, as
 // Lua's interpreter does: its __tostring if it has one.

@@ -31,10 +31,7 @@ func (e *CompileError) Error() string {
 // Detail returns Error followed by the source line, indented, as the CLI
 // prints it.
 func (e *CompileError) Detail() string {
-	s := e.Error()
-	if strings.TrimSpace(e.Line) != "" {
-		s += "\n    " + strings.TrimSpace(e.Line)
-	}
+	s := e.Error() + Excerpt(e.Line)
 	if e.Extra != "" {
 		s += "\n" + strings.TrimRight(e.Extra, "\n")
 	}
@@ -110,14 +107,27 @@ func (l *ErrorList) Unwrap() []error {
 	return out
 }
 
-// Detail returns the excerpt form of err when it is a CompileError or an
-// ErrorList, and err.Error() otherwise.
+// Detailer is an error with a longer form for people: the message
+// followed by the source line it points at.
+type Detailer interface {
+	error
+	Detail() string
+}
+
+// Detail returns the excerpt form of err when it has one (a CompileError,
+// an ErrorList or another Detailer), and err.Error() otherwise.
 func Detail(err error) string {
-	switch e := err.(type) {
-	case *CompileError:
-		return e.Detail()
-	case *ErrorList:
-		return e.Detail()
+	if d, ok := err.(Detailer); ok {
+		return d.Detail()
 	}
 	return err.Error()
+}
+
+// Excerpt returns line, trimmed and indented, as the line after a
+// message; "" for a blank line.
+func Excerpt(line string) string {
+	if strings.TrimSpace(line) == "" {
+		return ""
+	}
+	return "\n    " + strings.TrimSpace(line)
 }
