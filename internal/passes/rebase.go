@@ -49,18 +49,11 @@ func rebase(f *ir.Func) {
 // far below the 2^29 the verifier allows a pointer's offset to reach.
 const rebaseLimit = 1 << 24
 
-// use is one use of a value: argument i of a value, or a block's control
-// (user nil).
-type use struct {
-	user *ir.Value
-	i    int
-}
-
 // rebaser holds what rebase knows about a function.
 type rebaser struct {
 	f      *ir.Func
 	dom    *ir.DomTree
-	uses   map[*ir.Value][]use
+	uses   map[*ir.Value][]*ir.Value // the values using each value, nil for a block's control
 	member map[*ir.Value]bool
 	bound  map[*ir.Value]int64 // verifierMax's results; -1 while computing, or unknown
 	// ptrs lists the pointer additions base + a by base and a.
@@ -69,12 +62,12 @@ type rebaser struct {
 }
 
 func newRebaser(f *ir.Func) *rebaser {
-	r := &rebaser{f: f, dom: f.Dominators(), uses: map[*ir.Value][]use{}, member: map[*ir.Value]bool{},
+	r := &rebaser{f: f, dom: f.Dominators(), uses: map[*ir.Value][]*ir.Value{}, member: map[*ir.Value]bool{},
 		bound: map[*ir.Value]int64{}, ptrs: map[[2]*ir.Value][]*ir.Value{}, repl: map[*ir.Value]*ir.Value{}}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			for i, a := range v.Args {
-				r.uses[a] = append(r.uses[a], use{v, i})
+			for _, a := range v.Args {
+				r.uses[a] = append(r.uses[a], v)
 			}
 			if base, x, ok := address(v); ok {
 				k := [2]*ir.Value{base, x}
@@ -85,7 +78,7 @@ func newRebaser(f *ir.Func) *rebaser {
 			}
 		}
 		if b.Control != nil {
-			r.uses[b.Control] = append(r.uses[b.Control], use{nil, 0})
+			r.uses[b.Control] = append(r.uses[b.Control], nil)
 		}
 	}
 	return r
@@ -189,11 +182,11 @@ func (r *rebaser) eachMember(fn func(v *ir.Value)) {
 func (r *rebaser) usesFit(v *ir.Value) bool {
 	for _, u := range r.uses[v] {
 		switch {
-		case u.user == nil:
+		case u == nil:
 			return false
-		case r.member[u.user]:
+		case r.member[u]:
 		default:
-			if _, x, ok := address(u.user); !ok || x != v {
+			if _, x, ok := address(u); !ok || x != v {
 				return false
 			}
 		}
@@ -217,7 +210,7 @@ func (r *rebaser) rewrite(web []*ir.Value) {
 	saved, cost := 0, 0
 	for _, m := range web {
 		for _, u := range r.uses[m] {
-			if !r.member[u.user] {
+			if !r.member[u] {
 				saved++
 			}
 		}
@@ -240,8 +233,8 @@ func (r *rebaser) rewrite(web []*ir.Value) {
 	for _, m := range web {
 		r.toPointer(base, m, spine[m])
 		for _, u := range r.uses[m] {
-			if !r.member[u.user] {
-				r.repl[u.user] = m
+			if !r.member[u] {
+				r.repl[u] = m
 			}
 		}
 	}
@@ -254,10 +247,10 @@ func (r *rebaser) baseOf(web []*ir.Value) *ir.Value {
 	var base *ir.Value
 	for _, m := range web {
 		for _, u := range r.uses[m] {
-			if r.member[u.user] {
+			if r.member[u] {
 				continue
 			}
-			p, _, _ := address(u.user)
+			p, _, _ := address(u)
 			if base != nil && p != base {
 				return nil
 			}
