@@ -34,6 +34,17 @@ func TestDirectTruncatedEveryLength(t *testing.T) {
 		{"udp data byte", frameUDP4, "return pkt.ip.udp.data[3]", 46, uint32(frameUDP4[45]), 0},
 		{"udp data slice", frameUDP4, "return pkt.ip.udp.data(0, 4)", 46, 0x12340100, 0},
 		{"dns label skip", frameUDP4, "local d = pkt.ip.udp.data + 12; d = d + d[0] + 1; return d[0] + 1", 63, 4, 1},
+		// sock-parse-dns's two labels, the position merged from three
+		// paths: QTYPE's low byte (28) past "example.com".
+		{"dns two labels", frameUDP4, `local d = pkt.ip.udp.data + 12
+	local label = d[0]
+	if label > 0 then
+		d = d + label + 1
+		label = d[0]
+		if label > 0 then d = d + label + 1 end
+	end
+	if d[0] == 0 then return d[2] + 1 end
+	return 0`, 42 + 12 + 8 + 4 + 3, 29, 1},
 		{"ip options tcp port", tcpOpts, "return ntoh(pkt.ip.tcp.dst_port)", 14 + 24 + 20, 80, 0},
 		{"ip options tcp data", tcpOpts, "return pkt.ip.tcp.data[0]", 14 + 24 + 20 + 1, 'P', 0},
 		{"ipv6 ext headers", frameTwoOpts6, "return ntoh(pkt.ip6.ip6_opt.ip6_opt.tcp.dst_port)", 14 + 40 + 8 + 24 + 20, 2222, 0},

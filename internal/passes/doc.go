@@ -6,7 +6,8 @@
 //
 // Passes know the IR, not Lua and not the kernel: they fold constants and
 // branches, propagate copies, merge equal computations, delete dead code,
-// remove null checks an earlier check already made, and finally expand the
+// remove null checks an earlier check already made, keep run-time packet
+// offsets as the pointers they are added to, and finally expand the
 // high-level map operations into the stack stores and helper calls the
 // back end emits.
 package passes

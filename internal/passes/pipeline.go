@@ -36,6 +36,7 @@ var Pipeline = []Pass{
 	{Name: "condprop", Fn: condprop},
 	{Name: "constfold", Fn: constfold},
 	{Name: "branchfold", Fn: branchfold, Required: true},
+	{Name: "rebase", Fn: rebase},
 	{Name: "addrfold", Fn: addrfold, Required: true},
 	{Name: "expand", Fn: expand, Required: true},
 	{Name: "dse", Fn: dse},
@@ -59,6 +60,8 @@ var Order = []struct{ Before, After, Why string }{
 	{"constfold", "jumpthread", "threading evaluates a block's values along an edge: byte swaps that cancel must be gone"},
 	{"jumpthread", "boundselim", "a short frame's path threaded around the read leaves the checked path dominating the reads after it"},
 	{"cse", "boundselim", "a check implies another only on the same base pointer value, which cse makes one"},
+	{"boundselim", "rebase", "boundselim matches checks on the packet's start plus one offset value, which rebase turns into pointers of their own"},
+	{"rebase", "addrfold", "addrfold folds the constant steps of the pointers rebase makes into the accesses"},
 }
 
 // Cleanups lists passes that leave work for another: every run of Pass
@@ -67,6 +70,7 @@ var Cleanups = []struct{ Pass, Then, Why string }{
 	{"cse", "dce", "the values cse replaced are left unused"},
 	{"lookupcse", "dce", "the lookups lookupcse replaced are left unused"},
 	{"boundselim", "dce", "the checks boundselim decides leave their comparisons unused"},
+	{"rebase", "dce", "the offsets rebase turned into pointers leave their additions to the packet's start unused"},
 	{"expand", "dce", "expand leaves the scalar keys it stored unused where they were only keys"},
 	{"blockmerge", "dce", "a branch whose two sides merged leaves its condition (and what only it used) unused"},
 }

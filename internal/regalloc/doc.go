@@ -15,7 +15,10 @@
 //     in R6 for skb loads, as the op table's ArgReg and ResultReg columns
 //     say, and the return value) get copies precoloured to that register;
 //     phis get copies at the end of each predecessor and one after
-//     themselves (conventional SSA), with critical edges split.
+//     themselves (conventional SSA), with critical edges split. A
+//     constant a phi gets along a split edge is made before the branch
+//     instead, kept there only when step 3 gives it the phi's register
+//     (hoist.go): the edge then needs no block and no jump.
 //  2. liveness and interference are computed over "webs" (a phi together
 //     with its argument copies). A phi's argument is live at the end of the
 //     predecessor it comes from. Values live across a clobbering

@@ -10,6 +10,8 @@ type state struct {
 	regUse  map[*ir.Value]bool      // rematerialisable values read from a register
 	noSpill map[*ir.Value]bool      // spilled values and their reloads: spilling them again gains nothing
 	phiArg  map[*ir.Value]bool      // the argument copies conventionalSSA made
+	split   []*ir.Block             // the blocks splitCriticalEdges made
+	hoists  []hoist                 // constants made before a branch for a split block (hoist.go)
 }
 
 // prep rewrites f so that every register constraint is carried by a copy
@@ -28,6 +30,7 @@ func (s *state) prep() {
 		s.constrainControl(b)
 	}
 	s.materialize()
+	s.hoistEdgeConsts()
 }
 
 // applyRepl makes every use of a value that got a copy (s.repl) use the
@@ -61,6 +64,7 @@ func (s *state) splitCriticalEdges() {
 			}
 			mid := s.f.NewBlock(ir.BlockPlain)
 			mid.Line = b.Line
+			s.split = append(s.split, mid)
 			pi := t.PredIndex(b)
 			b.Succs[i] = mid
 			mid.Preds = []*ir.Block{b}

@@ -20,10 +20,16 @@ func Allocate(f *ir.Func) error {
 	for round := 0; ; round++ {
 		g := s.build()
 		s.coalesce(g)
+		if s.dropHoists(func(h hoist) bool { return uncoalesced(g, h) }) {
+			continue // build again without them
+		}
 		failed := s.color(g)
 		if len(failed) == 0 {
 			s.assign(g)
 			return nil
+		}
+		if s.dropHoists(func(hoist) bool { return true }) {
+			continue // nothing is spilled for a constant moved to save a jump
 		}
 		if !s.spillFor(g, failed) {
 			return fmt.Errorf("register allocation failed after %d rounds: %d values need a register at once and none of them can be spilled", round+1, len(failed))
