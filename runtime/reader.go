@@ -10,7 +10,6 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/proto"
-	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -18,47 +17,88 @@ import (
 // when map:reader gives none.
 const defaultPerfBytes = 64 << 10
 
+// perfFlushEvery bounds how long a perf event reader's wait lasts before
+// it looks into the rings itself. The kernel wakes the reader only once
+// a ring is a quarter full (a wakeup per record costs the sender more
+// than the record: 93 k records/s instead of a million), so records
+// sent slowly would wait there; this is how late they can be.
+const perfFlushEvery = 10 * time.Millisecond
+
+// noWait is a deadline in the past: read what is there, do not wait.
+var noWait = time.Unix(0, 1)
+
 // records is where an event reader's records come from: the rings of a
 // perf event array or a ring buffer, both read through cilium/ebpf.
 type records interface {
 	// read returns the next record's bytes, waiting until deadline (the
 	// zero time: forever; a past time: not at all). lost counts records
-	// the kernel could not store before this one.
+	// the kernel could not store before this one. The bytes are valid
+	// until the next read.
 	read(deadline time.Time) (data []byte, lost uint64, err error)
 	// wake makes a waiting read return.
 	wake()
 	Close() error
 }
 
-type perfRecords struct{ r *perf.Reader }
-
-func (p perfRecords) read(deadline time.Time) ([]byte, uint64, error) {
-	p.r.SetDeadline(deadline)
-	rec, err := p.r.Read()
-	return rec.RawSample, rec.LostSamples, err
+// perfRecords reads a perf event array into one reused record.
+type perfRecords struct {
+	r        *perf.Reader
+	rec      perf.Record
+	deadline time.Time
 }
-func (p perfRecords) wake()        { p.r.Flush() }
-func (p perfRecords) Close() error { return p.r.Close() }
 
-type ringRecords struct{ r *ringbuf.Reader }
-
-func (g ringRecords) read(deadline time.Time) ([]byte, uint64, error) {
-	g.r.SetDeadline(deadline)
-	rec, err := g.r.Read()
-	return rec.RawSample, 0, err
+func (p *perfRecords) read(deadline time.Time) ([]byte, uint64, error) {
+	if !deadline.Equal(p.deadline) {
+		p.r.SetDeadline(deadline)
+		p.deadline = deadline
+	}
+	err := p.r.ReadInto(&p.rec)
+	if err != nil {
+		return nil, 0, err
+	}
+	return p.rec.RawSample, p.rec.LostSamples, nil
 }
-func (g ringRecords) wake()        { g.r.Flush() }
-func (g ringRecords) Close() error { return g.r.Close() }
+func (p *perfRecords) wake()        { p.r.Flush() }
+func (p *perfRecords) Close() error { return p.r.Close() }
+
+// ringRecords reads a ring buffer into one reused record.
+type ringRecords struct {
+	r        *ringbuf.Reader
+	rec      ringbuf.Record
+	deadline time.Time
+}
+
+func (g *ringRecords) read(deadline time.Time) ([]byte, uint64, error) {
+	if !deadline.Equal(g.deadline) {
+		g.r.SetDeadline(deadline)
+		g.deadline = deadline
+	}
+	err := g.r.ReadInto(&g.rec)
+	if err != nil {
+		return nil, 0, err
+	}
+	return g.rec.RawSample, 0, nil
+}
+func (g *ringRecords) wake()        { g.r.Flush() }
+func (g *ringRecords) Close() error { return g.r.Close() }
 
 // eventReader is what map:reader returns: records from kernel code's
 // perf_submit, decoded as a C type.
 type eventReader struct {
-	r       *Runtime
-	src     records
-	typ     *ctype.Type // nil: records are Lua strings
-	pending [][]byte
-	lost    uint64
-	closed  bool
+	r   *Runtime
+	src records
+	typ *ctype.Type // nil: records are Lua strings
+	// flushEvery, when not zero, bounds each wait of r:block (see
+	// perfFlushEvery).
+	flushEvery time.Duration
+	// held is a record r:block read and r:read has not yet handed out;
+	// it is the source's reused buffer, so nothing reads before it is
+	// taken.
+	held   []byte
+	have   bool
+	slab   []byte // memory the next records' cdata are cut from
+	lost   uint64
+	closed bool
 }
 
 // Close stops reading and releases the rings.
@@ -67,6 +107,7 @@ func (e *eventReader) Close() error {
 		return nil
 	}
 	e.closed = true
+	e.held, e.have = nil, false
 	return e.src.Close()
 }
 
@@ -94,20 +135,22 @@ func (r *Runtime) mapReader(L *lua.LState) int {
 		L.RaiseError("%v", err)
 	}
 	var src records
+	var flushEvery time.Duration
 	switch m.desc.Type.User {
 	case proto.PerfReader:
 		src, err = r.perfReader(em, L.OptInt(5, defaultPerfBytes))
+		flushEvery = perfFlushEvery
 	case proto.RingReader:
 		var rd *ringbuf.Reader
 		rd, err = ringbuf.NewReader(em)
-		src = ringRecords{rd}
+		src = &ringRecords{r: rd}
 	default:
 		L.RaiseError("map:reader reads perf_event_array and ringbuf maps; this is a %s map", m.desc.Type.Name)
 	}
 	if err != nil {
 		L.RaiseError("open a reader on the %s map: %v", m.desc.Type.Name, err)
 	}
-	e := &eventReader{r: r, src: src, typ: typ}
+	e := &eventReader{r: r, src: src, typ: typ, flushEvery: flushEvery}
 	r.track(e)
 	ud := L.NewUserData()
 	ud.Value = e
@@ -117,12 +160,19 @@ func (r *Runtime) mapReader(L *lua.LState) int {
 }
 
 // perfReader opens a ring on every CPU, so records from any CPU arrive.
+// The kernel wakes the reader once a ring holds a quarter of its bytes,
+// not for every record (see perfFlushEvery).
 func (r *Runtime) perfReader(m *ebpf.Map, bytes int) (records, error) {
-	rd, err := perf.NewReader(m, bytes)
+	if bytes < 1 {
+		bytes = 1
+	}
+	page := os.Getpagesize()
+	ring := (bytes + page - 1) / page * page
+	rd, err := perf.NewReaderWithOptions(m, bytes, perf.ReaderOptions{Watermark: max(ring/4, 1)})
 	if err != nil {
 		return nil, err
 	}
-	return perfRecords{rd}, nil
+	return &perfRecords{r: rd}, nil
 }
 
 func checkReader(L *lua.LState) *eventReader {
@@ -174,7 +224,7 @@ func (r *Runtime) readerBlock(L *lua.LState) int {
 	if e.closed {
 		L.RaiseError("the reader is closed")
 	}
-	if len(e.pending) > 0 {
+	if e.have {
 		L.Push(lua.LTrue)
 		return 1
 	}
@@ -182,6 +232,11 @@ func (r *Runtime) readerBlock(L *lua.LState) int {
 	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
 		sec := float64(L.CheckNumber(2))
 		deadline = time.Now().Add(time.Duration(sec * float64(time.Second)))
+	}
+	// Try without waiting first: records are often there already.
+	if e.fetch(L, noWait) {
+		L.Push(lua.LTrue)
+		return 1
 	}
 	done := make(chan struct{})
 	defer close(done)
@@ -193,7 +248,15 @@ func (r *Runtime) readerBlock(L *lua.LState) int {
 		}
 	}()
 	for {
-		data, err := e.next(deadline)
+		wait := deadline
+		if e.flushEvery > 0 {
+			// A bounded wait, after which the rings are read even though
+			// the kernel did not wake the reader.
+			if w := time.Now().Add(e.flushEvery); deadline.IsZero() || w.Before(deadline) {
+				wait = w
+			}
+		}
+		data, err := e.next(wait)
 		if data == nil {
 			// An interrupt or a stop woke the read. Err takes it here, on
 			// the VM's goroutine, where it is raised.
@@ -203,12 +266,15 @@ func (r *Runtime) readerBlock(L *lua.LState) int {
 		}
 		switch {
 		case data != nil:
-			e.pending = append(e.pending, data)
+			e.held, e.have = data, true
 			L.Push(lua.LTrue)
 			return 1
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			L.Push(lua.LFalse)
-			return 1
+			if !deadline.IsZero() && !time.Now().Before(deadline) {
+				L.Push(lua.LFalse)
+				return 1
+			}
+			// a bounded wait is over: wait again
 		case errors.Is(err, perf.ErrFlushed), errors.Is(err, ringbuf.ErrFlushed):
 			// woken without a record: wait again
 		case err != nil:
@@ -228,30 +294,37 @@ func (e *eventReader) next(deadline time.Time) ([]byte, error) {
 	return data, nil
 }
 
+// fetch makes the next record held unless there is none until deadline
+// (false).
+func (e *eventReader) fetch(L *lua.LState, deadline time.Time) bool {
+	for !e.have && !e.closed {
+		data, err := e.next(deadline)
+		switch {
+		case data != nil:
+			e.held, e.have = data, true
+		case err == nil:
+			// only a loss report: read on
+		case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, perf.ErrFlushed), errors.Is(err, ringbuf.ErrFlushed):
+			return false
+		default:
+			L.RaiseError("read events: %v", err)
+		}
+	}
+	return e.have
+}
+
 // readerRead implements r:read(): an iterator over the records that are
 // there now, `for i, event in r:read() do`, without waiting.
 func (r *Runtime) readerRead(L *lua.LState) int {
 	e := checkReader(L)
 	i := 0
 	iter := L.NewFunction(func(L *lua.LState) int {
-		for len(e.pending) == 0 && !e.closed {
-			data, err := e.next(time.Now())
-			if err != nil {
-				if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, perf.ErrFlushed) || errors.Is(err, ringbuf.ErrFlushed) {
-					break
-				}
-				L.RaiseError("read events: %v", err)
-			}
-			if data != nil {
-				e.pending = append(e.pending, data)
-			}
-		}
-		if len(e.pending) == 0 {
+		if !e.fetch(L, noWait) {
 			L.Push(lua.LNil)
 			return 1
 		}
-		data := e.pending[0]
-		e.pending = e.pending[1:]
+		data := e.held
+		e.held, e.have = nil, false
 		i++
 		L.Push(lua.LNumber(i))
 		L.Push(e.decode(L, data))
@@ -263,14 +336,28 @@ func (r *Runtime) readerRead(L *lua.LState) int {
 	return 3
 }
 
+// cdataSlab is how many bytes of cdata memory a reader allocates at a
+// time, to cut the records' cdata from.
+const cdataSlab = 4096
+
 // decode turns a record into a cdata of the reader's type (bytes beyond
-// the record are zero), or a string when the reader has no type.
+// the record are zero), or a string when the reader has no type. The
+// record's bytes are copied: the source reuses them.
 func (e *eventReader) decode(L *lua.LState, data []byte) lua.LValue {
 	if e.typ == nil {
 		return lua.LString(data)
 	}
-	ud := e.r.ffi.NewCData(L, e.typ)
-	c, _ := ffi.CDataOf(ud)
-	copy(c.Mem, data)
-	return ud
+	size := max(e.typ.Size, 0)
+	var mem []byte
+	if n := (size + 7) &^ 7; n > cdataSlab/4 {
+		mem = make([]byte, size)
+	} else {
+		if len(e.slab) < n {
+			e.slab = make([]byte, cdataSlab)
+		}
+		mem = e.slab[:size:size]
+		e.slab = e.slab[n:]
+	}
+	copy(mem, data)
+	return e.r.ffi.WrapMem(L, e.typ, mem)
 }

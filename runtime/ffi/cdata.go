@@ -120,6 +120,23 @@ func (m *Module) WrapCData(L *lua.LState, c *CData) *lua.LUserData {
 	return ud
 }
 
+// cdataBox is a cdata userdata and its cdata in one allocation.
+type cdataBox struct {
+	ud lua.LUserData
+	c  CData
+}
+
+// WrapMem returns a cdata of type t over mem, which it takes over (mem
+// holds t.Size bytes), as WrapCData does but in one allocation: readers
+// make one of these per event.
+func (m *Module) WrapMem(L *lua.LState, t *ctype.Type, mem []byte) *lua.LUserData {
+	box := &cdataBox{c: CData{Type: t, Mem: mem}}
+	box.ud.Env = L.Env
+	box.ud.Value = &box.c
+	box.ud.Metatable = m.cdataMeta
+	return &box.ud
+}
+
 // WrapCType returns a ctype userdata for t, as ffi.typeof does.
 func (m *Module) WrapCType(L *lua.LState, t *ctype.Type) *lua.LUserData {
 	ud := L.NewUserData()
