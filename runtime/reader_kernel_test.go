@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -122,5 +123,158 @@ func TestReaderOnWrongMap(t *testing.T) {
 	err := rt.L.DoString(`m:reader(nil, 0)`)
 	if err == nil || !strings.Contains(err.Error(), "map:reader reads perf_event_array and ringbuf maps; this is a hash map") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// closeEventScript sends {fd, pid_tgid} for every close(2) the thread
+// tid makes on an fd from closeBase up, through the events map made
+// from mapArgs; counts[0] counts the sends that failed.
+const closeEventScript = `local ffi = require('ffi')
+local bpf = require('bpf')
+events = bpf.map(%s)
+counts = bpf.map('array', 1, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
+event_t = 'struct { uint64_t fd; uint64_t id; }'
+bpf.tracepoint('syscalls/sys_enter_close', function (arg)
+	local id = pid_tgid()
+	if bit.band(id, 0xffffffff) == %d and arg.fd >= %d then
+		local e = ffi.new('struct { uint64_t fd; uint64_t id; }')
+		e.fd = arg.fd
+		e.id = id
+		if perf_submit(events, e) ~= 0 then xadd(counts[0], 1) end
+	end
+end)
+reader = events:reader(%s, event_t)
+`
+
+// closeBase is above any fd the test process has open: closing it and
+// the fds above fails, but the tracepoint sees the call.
+const closeBase = 1 << 20
+
+// closer is a thread that closes fds from closeBase on command, n of
+// them at rate per second.
+type closer struct {
+	tid  int
+	cmd  chan [2]int
+	done chan struct{}
+}
+
+// close closes n fds at rate per second (0: at once) and returns when
+// it is done.
+func (c *closer) close(n, rate int) {
+	c.cmd <- [2]int{n, rate}
+	<-c.done
+}
+
+func startCloser(t *testing.T) *closer {
+	c := &closer{cmd: make(chan [2]int), done: make(chan struct{})}
+	tid := make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		tid <- unix.Gettid()
+		for cmd := range c.cmd {
+			n, rate := cmd[0], cmd[1]
+			start := time.Now()
+			for i := 0; i < n; {
+				if rate > 0 && float64(i) >= time.Since(start).Seconds()*float64(rate) {
+					time.Sleep(100 * time.Microsecond)
+					continue
+				}
+				unix.Close(closeBase + i)
+				i++
+			}
+			c.done <- struct{}{}
+		}
+	}()
+	c.tid = <-tid
+	t.Cleanup(func() { close(c.cmd) })
+	return c
+}
+
+// readerKinds are the readers the event tests read through: a perf
+// event array read on every CPU as the original's scripts ask for it
+// (nil, nil) and as they ask for one CPU (nil, 0, which luabpf reads on
+// every CPU too), and a ring buffer.
+var readerKinds = []struct{ name, mapArgs, readerArgs string }{
+	{"perf-all-cpus", "'perf_event_array'", "nil, nil"},
+	{"perf-cpu0", "'perf_event_array'", "nil, 0"},
+	{"ringbuf", "'ringbuf', 64 * 1024", "nil, nil"},
+}
+
+// TestReaderLoneEventIsPrompt sends one record and waits for it: the
+// perf reader asks the kernel to wake it only once a ring is a quarter
+// full, so a lone record must still arrive within the reader's bounded
+// wait: through r:block(1) long before the second is up, and through
+// r:read() without waiting at all.
+func TestReaderLoneEventIsPrompt(t *testing.T) {
+	for _, rk := range readerKinds {
+		t.Run(rk.name, func(t *testing.T) {
+			c := startCloser(t)
+			rt := runScript(t, fmt.Sprintf(closeEventScript, rk.mapArgs, c.tid, closeBase, rk.readerArgs))
+			// read: the record is there as soon as close returns.
+			c.close(1, 0)
+			got := eval(t, rt, `local out = {}
+				for i = 1, 1000 do
+					for _, e in reader:read() do out[#out+1] = tonumber(e.fd) end
+					if #out > 0 then break end
+				end
+				return table.concat(out, ' ')`)
+			if got != fmt.Sprint(closeBase) {
+				t.Errorf("r:read() after one close read %q, want %d", got, closeBase)
+			}
+			// block: the wait ends with the record well before any
+			// timeout would.
+			for try := 0; try < 3; try++ {
+				sent := make(chan struct{})
+				go func() {
+					defer close(sent)
+					time.Sleep(20 * time.Millisecond)
+					c.close(1, 0)
+				}()
+				start := time.Now()
+				got = eval(t, rt, `assert(reader:block(1), 'no record within a second')
+					local out = {}
+					for _, e in reader:read() do out[#out+1] = tonumber(e.fd) end
+					return table.concat(out, ' ') .. ' lost=' .. reader.lost`)
+				took := time.Since(start)
+				<-sent
+				if want := fmt.Sprintf("%d lost=0", closeBase); got != want {
+					t.Fatalf("block, then read: %q, want %q", got, want)
+				}
+				if took > 500*time.Millisecond {
+					t.Errorf("a lone record took %v to reach r:block (sent after 20 ms)", took)
+				}
+			}
+		})
+	}
+}
+
+// TestReaderBurstIsExact sends 5,000 records at 10,000 a second while
+// the script reads them: every payload arrives once, nothing is lost.
+func TestReaderBurstIsExact(t *testing.T) {
+	const n, rate = 5000, 10000
+	for _, rk := range readerKinds {
+		t.Run(rk.name, func(t *testing.T) {
+			c := startCloser(t)
+			rt := runScript(t, fmt.Sprintf(closeEventScript, rk.mapArgs, c.tid, closeBase, rk.readerArgs))
+			go c.close(n, rate)
+			got := eval(t, rt, fmt.Sprintf(`local seen, n, bad = {}, 0, 0
+				local id = %d
+				while n < %d and reader:block(2) do
+					for _, e in reader:read() do
+						local fd = tonumber(e.fd) - %d
+						if seen[fd] or bit.band(tonumber(e.id), 0xffffffff) ~= id then bad = bad + 1 end
+						seen[fd] = true
+						n = n + 1
+					end
+				end
+				local missing = 0
+				for i = 0, %d - 1 do if not seen[i] then missing = missing + 1 end end
+				return string.format('read=%%d missing=%%d bad=%%d lost=%%d failed=%%d', n, missing, bad, reader.lost, tonumber(counts[0]))`,
+				c.tid, n, closeBase, n))
+			if want := fmt.Sprintf("read=%d missing=0 bad=0 lost=0 failed=0", n); got != want {
+				t.Errorf("got %s\nwant %s", got, want)
+			}
+		})
 	}
 }
