@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	goruntime "runtime"
+	"runtime/debug"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +26,9 @@ import (
 // reader (cilium/ebpf, records reused) is measured beside it, in the
 // same run. Each iteration generates for LUABPF_EVRATE_TIME (a Go
 // duration, 300ms unless set), then the reader drains what is left.
+//
+// The collector's target is GCPercent, as in luabpf run, unless GOGC
+// is set.
 //
 // Metrics: events/s read (per second of generation), lost/s (records
 // the program could not send: the buffer was full), lost (per run), and
@@ -284,6 +288,10 @@ func goRingRead(b *testing.B, m *ebpf.Map) func(*atomic.Bool) int {
 // may be lost).
 func BenchmarkEventRate(b *testing.B) {
 	kerneltest.Require(b)
+	if os.Getenv("GOGC") == "" {
+		// as luabpf run does
+		defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
+	}
 	maps := []struct {
 		name, args string
 		goRead     func(*testing.B, *ebpf.Map) func(*atomic.Bool) int
