@@ -333,7 +333,7 @@ func (r *Runtime) readerRead(L *lua.LState) int {
 		data := e.held
 		e.held, e.have = nil, false
 		i++
-		L.Push(lua.LNumber(i))
+		L.Push(indexValue(i))
 		L.Push(e.decode(L, data))
 		return 2
 	})
@@ -341,6 +341,22 @@ func (r *Runtime) readerRead(L *lua.LState) int {
 	L.Push(lua.LNil)
 	L.Push(lua.LNil)
 	return 3
+}
+
+// indexValues are the indexes r:read() hands out most, made into Lua
+// values once: making one allocates.
+var indexValues = func() (v [4096]lua.LValue) {
+	for i := range v {
+		v[i] = lua.LNumber(i)
+	}
+	return v
+}()
+
+func indexValue(i int) lua.LValue {
+	if i < len(indexValues) {
+		return indexValues[i]
+	}
+	return lua.LNumber(i)
 }
 
 // cdataSlab is how many bytes of cdata memory a reader allocates at a
