@@ -17,6 +17,7 @@ var (
 	flagN    = flag.Int("difftest.n", 200, "number of programs TestDifferential generates")
 	flagSeed = flag.Int64("difftest.seed", 1, "seed of TestDifferential's first program; program i has seed+i")
 	flagMin  = flag.Bool("difftest.minimize", true, "shrink a failing program before reporting it")
+	flagSave = flag.String("difftest.save", "", "with -difftest.seed: minimise that program's failure and save it as testdata/repro/NAME.lua")
 )
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }
@@ -67,6 +68,10 @@ func kindOf(f string) string {
 // its frame, both results and a minimised program.
 func TestDifferential(t *testing.T) {
 	kerneltest.Require(t)
+	if *flagSave != "" {
+		saveRepro(t, *flagSave, Generate(*flagSeed))
+		return
+	}
 	start := time.Now()
 	var failed, loadFailed int
 	for i := 0; i < *flagN; i++ {
@@ -149,4 +154,20 @@ func TestReproducers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// saveRepro minimises p's failure and writes it as a reproducer, with
+// the frame and the reference's result in its header.
+func saveRepro(t *testing.T, name string, p *Prog) {
+	kind := kindOf(failure(p))
+	if kind == "" {
+		t.Fatalf("seed %d does not fail", p.Seed)
+	}
+	q := Minimize(p, func(q *Prog) bool { return kindOf(failure(q)) == kind })
+	text := fmt.Sprintf("-- difftest reproducer %s: seed %d minimised (%s)\n-- frame: %x\n-- want: %s\n%s",
+		name, p.Seed, kind, q.Frame, Eval(q), q.Source())
+	if err := os.WriteFile(filepath.Join("testdata", "repro", name+".lua"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s\n%s", text, failure(q))
 }
