@@ -55,6 +55,9 @@ type builder struct {
 	// helper moves the packet and merge where paths join.
 	pkt             packetAccess
 	pktData, pktEnd *frontend.Local
+	// deadFrom maps a block lowered only for its types (see deadExpr) to
+	// the block whose locals it reads.
+	deadFrom map[*ir.Block]*ir.Block
 }
 
 // Build lowers fn into an IR function. It also returns the maps the
@@ -64,16 +67,17 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 		return nil, nil, fmt.Errorf("irgen: no program kind given")
 	}
 	g := &builder{
-		fn:   fn,
-		src:  fn.File.Src,
-		env:  opts.Env,
-		opts: opts,
-		kind: opts.Kind,
-		f:    ir.NewFunc(fn.Name, fn.File.Src.Name),
-		defs: map[*ir.Block]map[*frontend.Local]operand{},
-		refs: map[*Map]*ir.MapRef{},
-		bits: map[*ir.Value]int{},
-		pkt:  packetAccessOf(opts.Kind),
+		fn:       fn,
+		src:      fn.File.Src,
+		env:      opts.Env,
+		opts:     opts,
+		kind:     opts.Kind,
+		f:        ir.NewFunc(fn.Name, fn.File.Src.Name),
+		defs:     map[*ir.Block]map[*frontend.Local]operand{},
+		deadFrom: map[*ir.Block]*ir.Block{},
+		refs:     map[*Map]*ir.MapRef{},
+		bits:     map[*ir.Value]int{},
+		pkt:      packetAccessOf(opts.Kind),
 	}
 	defer func() {
 		r := recover()
@@ -216,6 +220,9 @@ func (g *builder) read(l *frontend.Local, b *ir.Block) operand {
 	switch len(b.Preds) {
 	case 0:
 		o = constOp(Nil{})
+		if from, ok := g.deadFrom[b]; ok {
+			o = g.read(l, from)
+		}
 	case 1:
 		o = g.read(l, b.Preds[0])
 	default:

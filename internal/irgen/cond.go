@@ -130,9 +130,9 @@ func (g *builder) logicalValue(e *ast.LogicalOpExpr) operand {
 	ta := g.truth(a)
 	if k, ok := ta.constInt(); ok {
 		if (k != 0) == (e.Operator == "and") {
-			return g.expr(e.Rhs)
+			return g.chosen(g.expr(e.Rhs), a, e.Operator)
 		}
-		return a
+		return g.chosen(a, g.deadExpr(e.Rhs), e.Operator)
 	}
 	av := g.toInt(a, "the left side of '"+e.Operator+"'")
 	from := g.b
@@ -158,5 +158,48 @@ func (g *builder) logicalValue(e *ast.LogicalOpExpr) operand {
 	}
 	o := intOp(g.numPhi(join, args))
 	o.width = commonWidth([]operand{a, b})
+	return o
+}
+
+// chosen is the value of an and/or whose side the compiler knows: taken,
+// as a number of the type the run-time choice would give it (uint64_t
+// when either side is, as C's conditional operator converts), so that
+// folding does not change what the program computes. A side that is not
+// a number (a map, a string, a stack object) is chosen as it is.
+func (g *builder) chosen(taken, other operand, op string) operand {
+	if !taken.isNumeric() || taken.kind == opPoison {
+		return taken
+	}
+	v := g.toInt(taken, "the "+op+" expression")
+	if v == nil {
+		return poisonOp()
+	}
+	if other.kind == opInt && isU64(other.v.Type) && !isU64(v.Type) {
+		v = g.retype(v, ir.U64)
+	}
+	o := intOp(v)
+	o.width = typeWidth(taken)
+	if typeWidth(other) != o.width {
+		o.width = 0
+	}
+	return o
+}
+
+// deadExpr lowers e, the side of an and/or the program never takes, into
+// a block of its own that nothing jumps to (Build removes it), for its
+// type and its errors. Locals read there hold what they hold here.
+func (g *builder) deadExpr(e ast.Expr) operand {
+	if g.b == nil {
+		return poisonOp()
+	}
+	live := g.b
+	dead := g.newBlock()
+	g.deadFrom[dead] = live
+	g.b = dead
+	o := g.expr(e)
+	if o.kind == opMem && o.isNumeric() && g.b != nil {
+		o = intOp(g.toInt(o, "the side of the expression"))
+	}
+	g.b = live
 	return o
 }

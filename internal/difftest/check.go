@@ -1,0 +1,107 @@
+package difftest
+
+// Valid reports whether p is a program the generator could have made:
+// every name is bound where it is used, locals keep their signedness
+// class and never hold a map read, ntoh takes a value of a known width,
+// and break is inside a loop. The minimiser keeps only valid programs,
+// so that a shrunken program means what the original meant.
+func Valid(p *Prog) bool {
+	c := &checker{scope: []map[string]bool{{}}, objs: map[string]bool{}}
+	return c.block(p.Body, 0)
+}
+
+type checker struct {
+	scope []map[string]bool // name -> uint64_t class
+	objs  map[string]bool
+}
+
+func (c *checker) lookup(name string) (bool, bool) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if u, ok := c.scope[i][name]; ok {
+			return u, true
+		}
+	}
+	return false, false
+}
+
+func (c *checker) block(body []Stmt, loops int) bool {
+	c.scope = append(c.scope, map[string]bool{})
+	defer func() { c.scope = c.scope[:len(c.scope)-1] }()
+	for _, s := range body {
+		if !c.stmt(s, loops) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *checker) assignable(x Expr, u bool) bool {
+	return c.expr(x) && isUnsigned(x) == u && !carriesMapRead(x)
+}
+
+func (c *checker) stmt(s Stmt, loops int) bool {
+	switch s := s.(type) {
+	case *Local:
+		if !c.assignable(s.X, isUnsigned(s.X)) {
+			return false
+		}
+		c.scope[len(c.scope)-1][s.Name] = isUnsigned(s.X)
+		return true
+	case *Assign:
+		u, ok := c.lookup(s.Name)
+		return ok && s.Name[0] == 'x' && c.assignable(s.X, u)
+	case *If:
+		return c.expr(s.Cond) && c.block(s.Then, loops) && c.block(s.Else, loops)
+	case *For:
+		c.scope = append(c.scope, map[string]bool{s.Var: false})
+		defer func() { c.scope = c.scope[:len(c.scope)-1] }()
+		return c.block(s.Body, loops+1)
+	case *Break:
+		return loops > 0
+	case *MapSet:
+		return c.expr(s.Key) && (s.Val == nil || c.expr(s.Val))
+	case *XAdd:
+		return c.expr(s.Key) && c.expr(s.Val)
+	case *NewObj:
+		c.objs[s.Name] = true
+		return true
+	case *FieldSet:
+		return c.objs[s.Obj] && (s.Index == nil || c.expr(s.Index)) && c.expr(s.X)
+	case *Return:
+		return c.expr(s.X)
+	}
+	return false
+}
+
+func (c *checker) expr(e Expr) bool {
+	switch e := e.(type) {
+	case *Const, *Pkt:
+		return true
+	case *Var:
+		u, ok := c.lookup(e.Name)
+		return ok && u == e.U
+	case *Unop:
+		return c.expr(e.X)
+	case *Binop:
+		return c.expr(e.X) && c.expr(e.Y)
+	case *IsNil:
+		return c.expr(e.X)
+	case *Cast:
+		return c.expr(e.X)
+	case *Swap:
+		switch x := e.X.(type) {
+		case *Pkt:
+			return !x.In.NoSwap
+		case *Cast:
+			return x.T != Int64 && c.expr(x)
+		case *FieldGet:
+			return x.Index == nil && !x.F.Type.Bool && x.F.Type != Int64 && c.expr(x)
+		}
+		return false
+	case *MapGet:
+		return c.expr(e.Key)
+	case *FieldGet:
+		return c.objs[e.Obj] && (e.Index == nil || c.expr(e.Index))
+	}
+	return false
+}
