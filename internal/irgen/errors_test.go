@@ -142,6 +142,7 @@ var userErrors = []errorCase{
 	// packet.go
 	{name: "header_bytes", body: "return pkt.ip[0] --! error: \"'pkt.ip[...]' is the ip header; index bytes through a byte pointer such as pkt.ip.data[i], or read a field by name\""},
 	{name: "header_field", body: "return pkt.ip.prot --! error: \"pkt.ip has no field or next header 'prot' (did you mean 'proto'?)\""},
+	{name: "header_field_far", body: "return pkt.ip.tcp.flags --! error: \"pkt.ip.tcp has no field or next header 'flags' (it has ack_num, cksum, data, dst_port, flag_ack, flag_cwr, flag_ece, flag_fin, flag_psh, flag_rst, flag_syn, flag_urg, offset, rcv_wnd, reserved, seq_num, src_port, urg_ptr)\""},
 	{name: "slice_header", body: "return pkt.ip(0, 2) --! error: \"slices need a byte pointer such as pkt.ip.data; pkt.ip is the ip header\""},
 	{name: "slice_runtime", body: "return pkt.ip.udp.data(0, skb.len) --! error: \"slice bounds must be numbers known at compile time, as in data(0, 4)\""},
 	{name: "slice_size", body: "return pkt.ip.udp.data(0, 9) --! error: \"a slice reads 1 to 8 bytes; data(0, 9) is 9\""},
