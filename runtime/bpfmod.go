@@ -66,8 +66,8 @@ func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind, opts *value
 			r.raise(err)
 		}
 		return p
-	case *lua.LUserData:
-		if p, ok := v.Value.(*Program); ok {
+	case *lua.LTable:
+		if p, ok := r.programOf(v); ok {
 			if p.comp.Kind == kind && opts == nil {
 				return p
 			}
@@ -153,13 +153,13 @@ func (r *Runtime) dump(L *lua.LState) int {
 	if L.Get(1) == lua.LNil {
 		return 0
 	}
-	p := checkProgram(L, 1)
+	p := r.checkProgram(L, 1)
 	r.opts.Stdout.Write([]byte(p.comp.Dump()))
 	return 0
 }
 
 func (r *Runtime) dumpString(L *lua.LState) int {
-	L.Push(lua.LString(checkProgram(L, 1).comp.Dump()))
+	L.Push(lua.LString(r.checkProgram(L, 1).comp.Dump()))
 	return 1
 }
 

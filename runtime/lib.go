@@ -108,6 +108,7 @@ func (r *Runtime) syscallModule() *lua.LTable {
 	t := L.NewTable()
 	t.RawSetString("sleep", L.NewFunction(r.sleep))
 	t.RawSetString("nanosleep", L.NewFunction(r.sleep))
+	t.RawSetString("c", r.syscallConsts())
 	t.RawSetString("getpid", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(os.Getpid()))
 		return 1

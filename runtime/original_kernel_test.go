@@ -38,3 +38,17 @@ return m[6][0]`))
 		t.Errorf("m[6], m[3], m[17] = %s, want 101ULL 5ULL nil (uint64_t elements are cdata, as in LuaJIT; 17 was never made)", got)
 	}
 }
+
+// TestTableStandingForMapLoads: a program compiled against a table
+// standing for a map (as the original's tests write them) loads, with
+// a kernel map made from the table's description, and runs.
+func TestTableStandingForMapLoads(t *testing.T) {
+	_, prog := loadFilter(t, filterScript(`local mock = {__map = true, max_entries = 16, key_type = ffi.typeof('uint64_t [1]'), val_type = ffi.typeof('uint64_t [1]'), fd = 1}`,
+		`local proto = pkt.ip.proto
+mock[proto] = 40
+xadd(mock[proto], 2)
+return mock[proto][0]`))
+	if got := run(t, prog, frameUDP4, nil); got != 42 {
+		t.Errorf("returned %d, want 42", got)
+	}
+}
