@@ -28,6 +28,7 @@ func (r *Runtime) openLibs() {
 		}))
 	}
 	r.openLiterals()
+	r.openChunks()
 	r.wrapPairs()
 	r.bpf = r.bpfModule()
 	r.preload("bpf", r.bpf)
