@@ -1,6 +1,11 @@
 package runtime
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/luabpf/luabpf/internal/kerneltest"
+	"github.com/luabpf/luabpf/internal/source"
+)
 
 // Forms the original's own tests and scripts use, which scripts written
 // for it expect to work.
@@ -50,5 +55,34 @@ xadd(mock[proto], 2)
 return mock[proto][0]`))
 	if got := run(t, prog, frameUDP4, nil); got != 42 {
 		t.Errorf("returned %d, want 42", got)
+	}
+}
+
+// TestMapObjectFields: a map in userspace has the fields the original's
+// map objects have (key_type, val_type, map_type, fd, max_entries,
+// __map), and a refused write says why in the map's terms.
+func TestMapObjectFields(t *testing.T) {
+	kerneltest.Require(t)
+	out, err := runQuiet(t, `local ffi = require('ffi')
+local bpf = require('bpf')
+local m = bpf.map('hash', 2, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
+print(m.key_type, m.val_type, m.map_type, type(m.fd), m.max_entries, m.__map)
+local k = ffi.new(m.key_type, 3)
+m[k] = ffi.new(m.val_type, 9)
+print(m[3])
+m[1] = 1
+print(pcall(function () m[2] = 2 end))
+local a = bpf.map('array', 4)
+print(pcall(function () a[4] = 1 end))
+print(pcall(function () a[1] = nil end))`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	want := "ctype<uint32_t>\tctype<uint64_t>\t1\tnumber\t2\ttrue\n9\n" +
+		"false\ts.lua:9: update map: the map is full (2 entries)\n" +
+		"false\ts.lua:11: update map: index beyond the array's 4 entries\n" +
+		"false\ts.lua:12: delete from map: array entries cannot be deleted; store 0 instead\n"
+	if out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
 	}
 }
