@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/luabpf/luabpf/internal/kerneltest"
@@ -84,5 +85,36 @@ print(pcall(function () a[1] = nil end))`)
 		"false\ts.lua:12: delete from map: array entries cannot be deleted; store 0 instead\n"
 	if out != want {
 		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestProbeRead: the original's probe_read(dst, src [, type]) copies
+// from the address src holds, here a uprobe's string argument.
+func TestProbeRead(t *testing.T) {
+	u := startUprobeTarget(t)
+	rt := runScript(t, tracePrelude+fmt.Sprintf(`
+bpf.uprobe('%s:greet', function (ptregs)
+	local name = ffi.new('char [16]')
+	probe_read(name, ptregs.parm1)
+	local two = ffi.new('char [16]')
+	probe_read(two, ptregs.parm1, 'char [2]')
+	if name == 'luabpf' and two == 'lu' then xadd(counts[0], 1) end
+end)
+`, u.bin))
+	u.step(t)
+	if got := eval(t, rt, "return tonumber(counts[0])"); got != "1" {
+		t.Errorf("counts[0] = %s, want 1 (both reads matched)", got)
+	}
+}
+
+// TestLoadBytesLength: load_bytes(off, buf, len), as the original
+// accepts it, reads len bytes.
+func TestLoadBytesLength(t *testing.T) {
+	f := frameUDP4
+	_, prog := loadFilter(t, filterScript("", `local b = ffi.new('uint8_t [8]')
+load_bytes(12, b, 2)
+return b[0] * 65536 + b[1] * 256 + b[2]`))
+	if got, want := run(t, prog, f, nil), uint32(f[12])<<16|uint32(f[13])<<8; got != want {
+		t.Errorf("returned %#x, want %#x (two bytes read, the third left 0)", got, want)
 	}
 }
