@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cilium/ebpf/link"
 	"github.com/luabpf/luabpf/compile/value"
@@ -159,7 +160,21 @@ func (r *Runtime) dump(L *lua.LState) int {
 }
 
 func (r *Runtime) dumpString(L *lua.LState) int {
-	L.Push(lua.LString(r.checkProgram(L, 1).comp.Dump()))
+	text := r.checkProgram(L, 1).comp.Dump()
+	if lua.LVAsBool(L.Get(3)) {
+		// The original's third argument, hide_counter: no instruction
+		// numbers. (Its second skipped its own compiler's first
+		// instruction, a prologue luabpf does not emit; it is ignored.)
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			t := strings.TrimLeft(l, " ")
+			if rest := strings.TrimLeft(t, "0123456789"); len(rest) < len(t) && strings.HasPrefix(rest, ": ") {
+				lines[i] = rest[2:]
+			}
+		}
+		text = strings.Join(lines, "\n")
+	}
+	L.Push(lua.LString(text))
 	return 1
 }
 

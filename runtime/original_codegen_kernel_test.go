@@ -38,6 +38,8 @@ func TestOriginalCodegenVariables(t *testing.T) {
 		{name: "data pointer", body: "local ptr = eth.ip.udp.data + 1\nreturn ptr[0]", want: uint32(f[payload+1])},
 		{name: "data slice", body: "local ptr = eth.ip.udp.data\nreturn ptr(1, 5)", want: binary.BigEndian.Uint32(f[payload+1:])},
 		{name: "skb.len", body: "return skb.len", want: uint32(len(f))},
+		{name: "skb.data offset", body: "local ptr = skb.data + 5\nreturn ptr[0]", want: uint32(f[5])},
+		{name: "skb.data bound", body: "local ptr = skb.data + 5\nif ptr < skb.data_end then return ptr[0] end", want: uint32(f[5])},
 		{name: "byte array const", body: "local mem = ffi.new('uint8_t [16]')\nmem[0] = 5\nreturn mem[0]", want: 5},
 		{name: "byte array packet value", body: "local mem = ffi.new('uint8_t [7]')\nmem[0] = eth.ip.tos\nreturn mem[0]", want: uint32(f[15])},
 		// tos is 16, past the end of the array: not written.

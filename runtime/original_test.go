@@ -48,11 +48,12 @@ func TestProgramObjectIsTable(t *testing.T) {
 	out, err := runQuiet(t, `local bpf = require('bpf')
 local p = bpf(function (skb) return 1 end)
 print(type(p), p.pc, p.name, p.fd, tostring(p))
-print(bpf.dump_string(p) == bpf.dump_string(p), #bpf.dump_string(p) > 0)`)
+print(bpf.dump_string(p) == bpf.dump_string(p), #bpf.dump_string(p) > 0)
+print(bpf.dump_string(p, 1, true))`)
 	if err != nil {
 		t.Fatal(source.Detail(err))
 	}
-	if want := "table\t2\tfn_2\tnil\tbpf program<fn_2, 2 instructions>\ntrue\ttrue\n"; out != want {
+	if want := "table\t2\tfn_2\tnil\tbpf program<fn_2, 2 instructions>\ntrue\ttrue\nr0 = 1\t; s.lua:2\nexit\n\n"; out != want {
 		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
 	}
 }
