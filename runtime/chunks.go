@@ -116,6 +116,11 @@ func (r *Runtime) loadstring(L *lua.LState) int {
 		name = `[string "` + first + `"]`
 	}
 	name = strings.TrimPrefix(name, "=")
+	// Kernel functions are found by their chunk's name: two different
+	// strings loaded under one name get distinct ones.
+	for i, base := 2, name; r.texts[name] != "" && r.texts[name] != text; i++ {
+		name = fmt.Sprintf("%s#%d", base, i)
+	}
 	fn, err := r.chunk(name, text)
 	if err != nil {
 		L.Push(lua.LNil)

@@ -33,7 +33,10 @@ package.path = `+quote(filepath.Join(dir, "?.lua"))+` .. ';' .. package.path
 print(require('helper_mod').prog.pc)
 print(loadfile(`+quote(bad)+`))
 print(select(2, loadstring('x = = 1')))
-print(pcall(dofile, `+quote(filepath.Join(dir, "none.lua"))+`))`)
+print(pcall(dofile, `+quote(filepath.Join(dir, "none.lua"))+`))
+local a = load('local bpf = require("bpf")\nreturn function ()\nreturn bpf(function () return 1 end)\nend', 'same')()
+local b = load('local bpf = require("bpf")\nreturn function ()\nreturn bpf(function (skb) if skb.len > 5 then return 1 end return 2 end)\nend', 'same')()
+print(b().pc > 2, a().pc)`)
 	if err != nil {
 		t.Fatal(source.Detail(err))
 	}
@@ -46,6 +49,7 @@ print(pcall(dofile, `+quote(filepath.Join(dir, "none.lua"))+`))`)
 		"nil\t" + bad + ":1:",
 		`[string "x = = 1"]:1:`,
 		"false\ts.lua:11: cannot open " + filepath.Join(dir, "none.lua") + ": no such file or directory",
+		"true\t2",
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != len(want) {
