@@ -11,10 +11,8 @@ import (
 // Program returns the program held by the script's global name (set by
 // e.g. `prog = bpf(function (skb) ... end)`).
 func (r *Runtime) Program(name string) (*Program, error) {
-	if ud, ok := r.L.GetGlobal(name).(*lua.LUserData); ok {
-		if p, ok := ud.Value.(*Program); ok {
-			return p, nil
-		}
+	if p, ok := r.programOf(r.L.GetGlobal(name)); ok {
+		return p, nil
 	}
 	return nil, fmt.Errorf("global %q is not a program made by bpf(fn)", name)
 }

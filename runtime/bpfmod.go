@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/cilium/ebpf/link"
 	"github.com/luabpf/luabpf/compile/value"
@@ -66,8 +67,8 @@ func (r *Runtime) programArg(L *lua.LState, n int, kind *proto.Kind, opts *value
 			r.raise(err)
 		}
 		return p
-	case *lua.LUserData:
-		if p, ok := v.Value.(*Program); ok {
+	case *lua.LTable:
+		if p, ok := r.programOf(v); ok {
 			if p.comp.Kind == kind && opts == nil {
 				return p
 			}
@@ -153,13 +154,27 @@ func (r *Runtime) dump(L *lua.LState) int {
 	if L.Get(1) == lua.LNil {
 		return 0
 	}
-	p := checkProgram(L, 1)
+	p := r.checkProgram(L, 1)
 	r.opts.Stdout.Write([]byte(p.comp.Dump()))
 	return 0
 }
 
 func (r *Runtime) dumpString(L *lua.LState) int {
-	L.Push(lua.LString(checkProgram(L, 1).comp.Dump()))
+	text := r.checkProgram(L, 1).comp.Dump()
+	if lua.LVAsBool(L.Get(3)) {
+		// The original's third argument, hide_counter: no instruction
+		// numbers. (Its second skipped its own compiler's first
+		// instruction, a prologue luabpf does not emit; it is ignored.)
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			t := strings.TrimLeft(l, " ")
+			if rest := strings.TrimLeft(t, "0123456789"); len(rest) < len(t) && strings.HasPrefix(rest, ": ") {
+				lines[i] = rest[2:]
+			}
+		}
+		text = strings.Join(lines, "\n")
+	}
+	L.Push(lua.LString(text))
 	return 1
 }
 

@@ -74,6 +74,15 @@ func (r *Runtime) value(v lua.LValue) value.Value {
 	case lua.LString:
 		return value.String(v)
 	case *lua.LTable:
+		if _, ok := r.programOf(v); ok {
+			return value.Opaque("a compiled BPF program")
+		}
+		if d, ok, err := r.tableMap(v); ok {
+			if err != nil {
+				return value.Opaque("a table standing for a map, which cannot be one: " + err.Error())
+			}
+			return d
+		}
 		return &luaTable{r: r, t: v}
 	case *lua.LFunction:
 		if name, ok := r.builtin[v]; ok {
@@ -84,8 +93,6 @@ func (r *Runtime) value(v lua.LValue) value.Value {
 		switch u := v.Value.(type) {
 		case *Map:
 			return u.desc
-		case *Program:
-			return value.Opaque("a compiled BPF program")
 		}
 		if t, ok := ffi.CTypeOf(v); ok {
 			return value.CType{T: t}

@@ -28,6 +28,7 @@ func (r *Runtime) openLibs() {
 		}))
 	}
 	r.openLiterals()
+	r.openChunks()
 	r.wrapPairs()
 	r.bpf = r.bpfModule()
 	r.preload("bpf", r.bpf)
@@ -108,6 +109,7 @@ func (r *Runtime) syscallModule() *lua.LTable {
 	t := L.NewTable()
 	t.RawSetString("sleep", L.NewFunction(r.sleep))
 	t.RawSetString("nanosleep", L.NewFunction(r.sleep))
+	t.RawSetString("c", r.syscallConsts())
 	t.RawSetString("getpid", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(os.Getpid()))
 		return 1

@@ -13,6 +13,7 @@ import (
 	"github.com/luabpf/luabpf/proto"
 	"github.com/luabpf/luabpf/runtime/ffi"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 // Map is a BPF map made by bpf.map: its description, which compiled
@@ -159,6 +160,32 @@ func (r *Runtime) mapIndex(L *lua.LState) int {
 		case "reader":
 			L.Push(L.NewFunction(r.mapReader))
 			return 1
+		case "key_type", "val_type":
+			// As the original's map objects have them: ffi.new(m.key_type).
+			t := m.desc.Key
+			if s == "val_type" {
+				t = m.desc.Value
+			}
+			if t == nil {
+				L.Push(lua.LNil)
+			} else {
+				L.Push(r.ffi.WrapCType(L, t))
+			}
+			return 1
+		case "map_type":
+			L.Push(lua.LNumber(m.desc.Type.Type))
+			return 1
+		case "fd":
+			// The kernel map's descriptor; nil when there is none (Compile mode).
+			if m.m == nil {
+				L.Push(lua.LNil)
+			} else {
+				L.Push(lua.LNumber(m.m.FD()))
+			}
+			return 1
+		case "__map":
+			L.Push(lua.LTrue)
+			return 1
 		}
 		if !isCharArray(m.desc.Key) {
 			L.Push(lua.LNil)
@@ -245,6 +272,9 @@ func (r *Runtime) mapNewIndex(L *lua.LState) int {
 	v := L.Get(3)
 	if v == lua.LNil {
 		if err := m.store().Delete(key); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			if m.mem == nil && errors.Is(err, unix.EINVAL) && (m.desc.Type.Type == ebpf.Array || m.desc.Type.Type == ebpf.PerCPUArray) {
+				err = errors.New("array entries cannot be deleted; store 0 instead")
+			}
 			L.RaiseError("delete from map: %v", err)
 		}
 		return 0
@@ -270,7 +300,7 @@ func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error 
 		if err != nil {
 			return err
 		}
-		return updateError(m.store().Update(key, b, ebpf.UpdateAny))
+		return m.updateError(m.store().Update(key, b, ebpf.UpdateAny))
 	}
 	n, err := ebpf.PossibleCPU()
 	if err != nil {
@@ -286,13 +316,23 @@ func (r *Runtime) update(L *lua.LState, m *Map, key []byte, v lua.LValue) error 
 			return err
 		}
 	}
-	return updateError(m.store().Update(key, vals, ebpf.UpdateAny))
+	return m.updateError(m.store().Update(key, vals, ebpf.UpdateAny))
 }
 
-// updateError says what went wrong storing a converted value.
-func updateError(err error) error {
+// updateError says what went wrong storing a converted value, in the
+// words the in-memory store of Compile mode uses for the same refusals
+// (the kernel says E2BIG for both a full hash and an index past an
+// array's end).
+func (m *Map) updateError(err error) error {
 	if err == nil {
 		return nil
+	}
+	if m.mem == nil && errors.Is(err, unix.E2BIG) {
+		if m.desc.Type.Type == ebpf.Array || m.desc.Type.Type == ebpf.PerCPUArray {
+			err = fmt.Errorf("index beyond the array's %d entries", m.desc.MaxEntries)
+		} else {
+			err = fmt.Errorf("the map is full (%d entries)", m.desc.MaxEntries)
+		}
 	}
 	return fmt.Errorf("update map: %w", err)
 }

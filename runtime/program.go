@@ -22,6 +22,8 @@ type Program struct {
 	prog *ebpf.Program
 	// mapNames are the Lua names the function reaches its maps by.
 	mapNames map[*value.Map]string
+	// tab is the Lua object bpf(fn) returned for it (see wrapProgram).
+	tab *lua.LTable
 }
 
 // Close unloads the program.
@@ -175,8 +177,9 @@ func lastMeaningful(log []string) string {
 	return "no reason given"
 }
 
-// programMeta is the metatable of program userdata: prog.pc is the length
-// in instruction slots, as in the original.
+// programMeta is the metatable of program objects: prog.pc (set in the
+// table) is the length in instruction slots, as in the original;
+// prog.fd is the kernel's descriptor once loaded.
 func (r *Runtime) programMeta() *lua.LTable {
 	L := r.L
 	if mt, ok := L.GetField(L.Get(lua.RegistryIndex), "luabpf.program").(*lua.LTable); ok {
@@ -184,12 +187,8 @@ func (r *Runtime) programMeta() *lua.LTable {
 	}
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		p := checkProgram(L, 1)
+		p := r.checkProgram(L, 1)
 		switch L.CheckString(2) {
-		case "pc":
-			L.Push(lua.LNumber(p.comp.Slots()))
-		case "name":
-			L.Push(lua.LString(p.comp.Spec.Name))
 		case "fd":
 			if p.prog == nil {
 				L.Push(lua.LNil)
@@ -202,26 +201,44 @@ func (r *Runtime) programMeta() *lua.LTable {
 		return 1
 	}))
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		p := checkProgram(L, 1)
+		p := r.checkProgram(L, 1)
 		L.Push(lua.LString(fmt.Sprintf("bpf program<%s, %d instructions>", p.comp.Spec.Name, p.comp.Slots())))
 		return 1
 	}))
+	mt.RawSetString("__metatable", lua.LString("bpf program"))
 	L.SetField(L.Get(lua.RegistryIndex), "luabpf.program", mt)
 	return mt
 }
 
-func (r *Runtime) wrapProgram(p *Program) *lua.LUserData {
-	ud := r.L.NewUserData()
-	ud.Value = p
-	r.L.SetMetatable(ud, r.programMeta())
-	return ud
+// wrapProgram returns p's Lua object, the same one each time: a table,
+// as the original's compiled programs are (type(prog) == 'table'),
+// holding pc and name.
+func (r *Runtime) wrapProgram(p *Program) *lua.LTable {
+	if p.tab != nil {
+		return p.tab
+	}
+	t := r.L.NewTable()
+	t.RawSetString("pc", lua.LNumber(p.comp.Slots()))
+	t.RawSetString("name", lua.LString(p.comp.Spec.Name))
+	r.L.SetMetatable(t, r.programMeta())
+	p.tab = t
+	r.progTabs[t] = p
+	return t
 }
 
-func checkProgram(L *lua.LState, n int) *Program {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if p, ok := ud.Value.(*Program); ok {
-			return p
-		}
+// programOf returns the program whose object v is.
+func (r *Runtime) programOf(v lua.LValue) (*Program, bool) {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, false
+	}
+	p, ok := r.progTabs[t]
+	return p, ok
+}
+
+func (r *Runtime) checkProgram(L *lua.LState, n int) *Program {
+	if p, ok := r.programOf(L.Get(n)); ok {
+		return p
 	}
 	L.ArgError(n, "expected a program made by bpf(fn)")
 	return nil

@@ -41,26 +41,28 @@ var defaultCompiler value.Compiler
 
 // Runtime is one script's VM and the kernel objects it created.
 type Runtime struct {
-	L       *lua.LState
-	opts    Options
-	ffi     *ffi.Module
-	reg     *ctype.Registry
-	files   map[string]value.Script // parsed scripts by chunk name
-	texts   map[string]string       // their text, for error excerpts
-	maps    map[string]*Map         // maps by the name programs use
-	progs   []*Program              // programs compiled, in order
-	closers []io.Closer
-	builtin map[*lua.LFunction]string
-	nextMap int
-	vm      *vmContext
-	bpf     *lua.LTable // the bpf module
-	comp    compileRun  // what a Compile-mode run recorded
+	L        *lua.LState
+	opts     Options
+	ffi      *ffi.Module
+	reg      *ctype.Registry
+	files    map[string]value.Script  // parsed scripts by chunk name
+	texts    map[string]string        // their text, for error excerpts
+	maps     map[string]*Map          // maps by the name programs use
+	mocks    map[*lua.LTable]*Map     // tables standing for maps (see tableMap)
+	progTabs map[*lua.LTable]*Program // programs by their Lua object
+	progs    []*Program               // programs compiled, in order
+	closers  []io.Closer
+	builtin  map[*lua.LFunction]string
+	nextMap  int
+	vm       *vmContext
+	bpf      *lua.LTable // the bpf module
+	comp     compileRun  // what a Compile-mode run recorded
 }
 
 // New returns a Runtime with the standard Lua libraries and luabpf's
 // modules loaded.
 func New(opts *Options) *Runtime {
-	r := &Runtime{files: map[string]value.Script{}, texts: map[string]string{}, maps: map[string]*Map{}, builtin: map[*lua.LFunction]string{}, vm: newVMContext()}
+	r := &Runtime{files: map[string]value.Script{}, texts: map[string]string{}, maps: map[string]*Map{}, mocks: map[*lua.LTable]*Map{}, progTabs: map[*lua.LTable]*Program{}, builtin: map[*lua.LFunction]string{}, vm: newVMContext()}
 	if opts != nil {
 		r.opts = *opts
 	}
@@ -170,12 +172,30 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 		return err
 	}
 	r.L.SetContext(r.vm)
+	top := r.L.GetTop()
 	r.L.Push(fn)
 	err = r.scriptError(r.L.PCall(0, lua.MultRet, nil))
+	if err == nil && r.L.GetTop() > top {
+		err = r.bccScript(name, r.L.Get(top+1))
+	}
 	if delivered, stopped := r.vm.state(); err == nil && r.compiling() && (delivered || stopped && r.comp.stop == "") {
 		return ErrInterrupted
 	}
 	return err
+}
+
+// bccScript is the error for a script whose main chunk returned ret
+// when ret is a function: the form of scripts for BCC's bcc-lua
+// (`return function(BPF) ... end`, with kernel code in C), which
+// luabpf cannot run; without the error such a script ran nothing and
+// ended with status 0.
+func (r *Runtime) bccScript(name string, ret lua.LValue) error {
+	fn, ok := ret.(*lua.LFunction)
+	if !ok || fn.Proto == nil || fn.Proto.SourceName != name {
+		return nil
+	}
+	msg := fmt.Sprintf("%s:%d: the script returns a function, as scripts for BCC's bcc-lua do (their kernel code is C, compiled with clang); luabpf runs scripts for the LuaJIT bpf module, whose kernel code is Lua: require('bpf')", name, fn.Proto.LineDefined)
+	return &ScriptError{Msg: msg, Line: r.errorLine(msg)}
 }
 
 // load makes the function that runs the parsed script, as the VM's

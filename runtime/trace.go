@@ -250,7 +250,7 @@ func (r *Runtime) tracelog(L *lua.LState) int {
 	}
 	r.track(pipe)
 	t := L.NewTable()
-	t.RawSetString("read", L.NewFunction(func(L *lua.LState) int {
+	read := L.NewFunction(func(L *lua.LState) int {
 		// r.vm's own AfterFunc runs on a stop only; an interrupt must end
 		// the wait too, so the read gets a context that ends on either.
 		ctx, cancel := context.WithCancel(context.Background())
@@ -280,6 +280,17 @@ func (r *Runtime) tracelog(L *lua.LState) int {
 			L.Push(lua.LString(err.Error()))
 			return 2
 		}
+		return 1
+	})
+	t.RawSetString("read", read)
+	// log:lines(), as on the file the original's tracelog returned: an
+	// iterator of the lines, for line in log:lines() do ... end.
+	t.RawSetString("lines", L.NewFunction(func(L *lua.LState) int {
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			L.Push(read)
+			L.Call(0, 1)
+			return 1
+		}))
 		return 1
 	}))
 	t.RawSetString("close", L.NewFunction(func(L *lua.LState) int {

@@ -133,6 +133,27 @@ end)`)
 	}
 }
 
+// TestTracelogLines iterates trace_pipe with log:lines(), as scripts do
+// with the file the original's bpf.tracelog returned.
+func TestTracelogLines(t *testing.T) {
+	rt := runScript(t, tracePrelude+`
+log = bpf.tracelog()
+bpf.tracepoint('syscalls/sys_enter_getpid', function (arg)
+	if `+mine+` then print('luabpf lines %d', 77) end
+end)`)
+	unix.Getpid()
+	got := eval(t, rt, `
+		local n = 0
+		for l in log:lines() do
+			n = n + 1
+			if l:find('luabpf lines', 1, true) then return l end
+			if n > 1000 then return 'not found' end
+		end`)
+	if !strings.HasSuffix(got, "luabpf lines 77") {
+		t.Errorf("trace line %q does not end in the printed text", got)
+	}
+}
+
 // TestKsym names a kernel address: schedule's, plus 4, written as a
 // LuaJIT 64-bit literal.
 func TestKsym(t *testing.T) {

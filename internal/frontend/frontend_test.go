@@ -92,7 +92,7 @@ end
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"bad.lua:1: varargs", "bad.lua:2: closures", "bad.lua:3: while loops", "bad.lua:4: repeat loops",
+		"bad.lua:1: varargs", "bad.lua:2: kernel functions cannot define functions", "bad.lua:3: while loops", "bad.lua:4: repeat loops",
 		"bad.lua:5: generic for loops", "bad.lua:6: goto", "bad.lua:8: cannot assign to 'up'",
 	} {
 		if !strings.Contains(msg, want) {

@@ -33,6 +33,9 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 	}
 	b, ok := fn.c.(Builtin)
 	if fn.kind != opConst || !ok {
+		if fn.kind == opConst && fn.kindName() == "a Lua function" {
+			g.errorf("'%s' is a Lua function, which kernel code cannot call (luabpf makes no BPF-to-BPF calls yet); write its code inline", name)
+		}
 		g.errorf("'%s' is %s, not a function kernel code can call", name, fn.kindName())
 	}
 	h, ok := builtinByName[string(b)]

@@ -250,7 +250,38 @@ func (g *builder) loadBytes(args []operand, _ string) operand {
 	if !buf.in(stackMem{}) {
 		g.errorf("load_bytes copies into a stack buffer made with ffi.new; this is %s", buf.kindName())
 	}
-	return intOp(g.skbLoadBytes(g.toInt(args[0], "the packet offset"), buf, buf.m.ct.Size))
+	n := buf.m.ct.Size
+	if len(args) == 3 {
+		// The original's third argument; it copied the buffer's size.
+		c, ok := args[2].constInt()
+		if !ok || args[2].kind != opConst || c < 1 || int(c) > n {
+			g.errorf("load_bytes's length must be a constant from 1 to %d, the buffer's size", n)
+		}
+		n = int(c)
+	}
+	return intOp(g.skbLoadBytes(g.toInt(args[0], "the packet offset"), buf, n))
+}
+
+// probeRead implements the original's probe_read(dst, src [, type]):
+// copy the size of dst (or of type) from the memory src points to or
+// whose address it is, as ffi.copy(dst, ffi.cast(ptr, src)) does.
+func (g *builder) probeRead(args []operand, name string) operand {
+	dst, src := args[0], args[1]
+	if dst.kind != opMem || !dst.m.has(memWritable) {
+		g.errorf("probe_read copies into stack or map memory; the destination is %s", dst.kindName())
+	}
+	n := dst.m.ct.Size
+	if len(args) == 3 {
+		t := g.ctypeOf(args[2], "probe_read's type")
+		if t.Size < 1 || t.Size > n {
+			g.errorf("probe_read's type (%s, %d bytes) must fit in the destination (%d bytes)", t, t.Size, n)
+		}
+		n = t.Size
+	}
+	if src.kind != opMem || !src.m.ptr {
+		src = pointerTo(g.toInt(src, "probe_read's source address"), dst.m.ct, g.kind.UserPointers, name)
+	}
+	return g.ffiCopy([]operand{dst, src, constOp(Int(n))}, name)
 }
 
 // comm implements comm(buf): bpf_get_current_comm into a char buffer.

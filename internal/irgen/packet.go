@@ -2,6 +2,7 @@ package irgen
 
 import (
 	"math/bits"
+	"strings"
 
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
@@ -74,7 +75,12 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 	}
 	nx, ok := h.Next[fname]
 	if !ok {
-		g.errorf("%s has no field or next header '%s'%s", o.what, fname, suggest(fname, h.Names()))
+		hint := suggest(fname, h.Names())
+		if hint == "" {
+			// Nothing close (tcp.flags): say what there is.
+			hint = " (it has " + strings.Join(h.Names(), ", ") + ")"
+		}
+		g.errorf("%s has no field or next header '%s'%s", o.what, fname, hint)
 	}
 	next, _ := proto.Lookup(fname)
 	res := pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(nx.Skip), hdr: next, max: o.pkt.max, outer: within(o.pkt), sums: sumsAfter(o.pkt)}, name)

@@ -86,9 +86,34 @@ func (m *Module) FromLua(L *lua.LState, t *ctype.Type, v lua.LValue, mem []byte)
 }
 
 // sameRecord reports whether two struct or union types are the same, a
-// typedef'd copy of an anonymous record included.
+// typedef'd copy of an anonymous record included. Unlike LuaJIT, an
+// anonymous record also converts to and from any record with the same
+// members at the same places: a script that spells its key type as a
+// string gets a new type from each ffi.typeof(s) and ffi.new(s), and
+// `m[ffi.new(s, ...)]` on a map made with ffi.typeof(s) should work.
 func sameRecord(a, b *ctype.Type) bool {
-	return a == b || a.Equal(b)
+	if a == b || a.Equal(b) {
+		return true
+	}
+	return (a.Name == "" || b.Name == "") && sameLayout(a, b)
+}
+
+// sameLayout reports whether two records have the same size, alignment
+// and members (names, places, bitfields and types).
+func sameLayout(a, b *ctype.Type) bool {
+	if a.Kind != b.Kind || a.Size != b.Size || a.Align != b.Align || len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	for i, f := range a.Fields {
+		g := b.Fields[i]
+		if f.Name != g.Name || f.Offset != g.Offset || f.BitOffset != g.BitOffset || f.BitSize != g.BitSize {
+			return false
+		}
+		if !f.Type.Equal(g.Type) && !(f.Type.Kind == g.Type.Kind && (f.Type.Kind == ctype.Struct || f.Type.Kind == ctype.Union) && sameRecord(f.Type, g.Type)) {
+			return false
+		}
+	}
+	return true
 }
 
 // storeArray assigns to an array: from an array cdata of the same type, a

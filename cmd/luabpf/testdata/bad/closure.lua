@@ -2,6 +2,6 @@
 local bpf = require('bpf')
 local ffi = require('ffi')
 bpf(function (skb)
-	local f = function () return 1 end --! error: "closures are not supported in kernel functions; move the function to top level"
+	local f = function () return 1 end --! error: "kernel functions cannot define functions (luabpf makes no BPF-to-BPF calls yet); write the code inline"
 	return 0
 end)

@@ -1,4 +1,4 @@
 local f = function (skb)
-	local g = function () return 1 end --! error: "closures are not supported in kernel functions; move the function to top level"
+	local g = function () return 1 end --! error: "kernel functions cannot define functions (luabpf makes no BPF-to-BPF calls yet); write the code inline"
 	return 0
 end

@@ -1,0 +1,103 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/luabpf/luabpf/internal/source"
+)
+
+// Forms of the original's test suites that need no kernel.
+
+// runQuiet runs script, returning what it printed and its error.
+func runQuiet(t *testing.T, script string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	rt := New(&Options{Stdout: &out, Stderr: &out})
+	defer rt.Close()
+	err := rt.RunString(context.Background(), "s.lua", script, nil)
+	return out.String(), err
+}
+
+// TestBccLuaScriptRefused: a script for BCC's bcc-lua returns a
+// function and runs nothing itself; it must fail at that line, not end
+// with status 0 having done nothing.
+func TestBccLuaScriptRefused(t *testing.T) {
+	_, err := runQuiet(t, "local text = [[int count(void *ctx) { return 0; }]]\nreturn function(BPF)\n  local b = BPF:new{text=text}\nend\n")
+	if err == nil {
+		t.Fatal("script ran, want an error")
+	}
+	got := source.Detail(err)
+	if !strings.HasPrefix(got, "s.lua:2: the script returns a function, as scripts for BCC's bcc-lua do") || !strings.HasSuffix(got, "\n    return function(BPF)") {
+		t.Errorf("error:\n%s", got)
+	}
+	// Returning something else, or a function from another chunk, is fine.
+	for _, s := range []string{"return 1", "return print", "return"} {
+		if _, err := runQuiet(t, s); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+}
+
+// TestProgramObjectIsTable: what bpf(fn) returns is a table with pc, as
+// the original's compiled programs are, the same object each time a
+// program is returned, and it prints as a program.
+func TestProgramObjectIsTable(t *testing.T) {
+	out, err := runQuiet(t, `local bpf = require('bpf')
+local p = bpf(function (skb) return 1 end)
+print(type(p), p.pc, p.name, p.fd, tostring(p))
+print(bpf.dump_string(p) == bpf.dump_string(p), #bpf.dump_string(p) > 0)
+print(bpf.dump_string(p, 1, true))`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	if want := "table\t2\tfn_2\tnil\tbpf program<fn_2, 2 instructions>\ntrue\ttrue\nr0 = 1\t; s.lua:2\nexit\n\n"; out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestSyscallMapConstants: S.c.BPF_MAP and S.c.BPF_PROG, as ljsyscall
+// has them, in any case.
+func TestSyscallMapConstants(t *testing.T) {
+	out, err := runQuiet(t, `local S = require('syscall')
+print(S.c.BPF_MAP.HASH, S.c.BPF_MAP.array, S.c.BPF_MAP['perf_event_array'], S.c.BPF_MAP.nosuch)
+print(S.c.BPF_PROG.SOCKET_FILTER, S.c.BPF_PROG.tracepoint)`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	if want := "1\t2\t4\tnil\n1\t5\n"; out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestTableStandingForMap: the original's tests give kernel functions
+// plain tables with __map set instead of maps; they compile as a map of
+// that description.
+func TestTableStandingForMap(t *testing.T) {
+	out, err := runQuiet(t, `local ffi = require('ffi')
+local bpf = require('bpf')
+local S = require('syscall')
+local mock = {__map = true, max_entries = 16, key_type = ffi.typeof('uint64_t [1]'), val_type = ffi.typeof('uint64_t [1]'), fd = 1}
+local arr = {__map = true, map_type = S.c.BPF_MAP.array, key_type = ffi.typeof('uint32_t'), val_type = ffi.typeof('uint32_t')}
+local code = bpf(function ()
+	local proto = pkt.ip.proto
+	xadd(mock[proto], 1)
+	local v = arr[0]
+	if v then xadd(v, 1) else arr[0] = 5 end
+end)
+print(type(code), code.pc > 10)`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	if out != "table\ttrue\n" {
+		t.Errorf("printed %q", out)
+	}
+	_, err = runQuiet(t, `local bpf = require('bpf')
+local bad = {__map = true, key_type = 42}
+bpf(function () return bad[0] end)`)
+	if err == nil || !strings.Contains(err.Error(), "key_type must be a ctype") {
+		t.Errorf("error %v, want one about key_type", err)
+	}
+}
