@@ -142,7 +142,7 @@ var cliCases = []cliCase{
 	{name: "help pkt", args: []string{"help", "pkt"}, stdout: `(?s)^pkt \(alias eth\).*\nip \(20 bytes\)\n.*  proto +1 byte at 9\n.*  next: ah, data, gre, icmp, tcp, udp\n`, stderr: "^$"},
 	{name: "help pkt udp", args: []string{"help", "pkt", "udp"}, stdout: `(?s)^udp \(8 bytes\)\n  src_port +2 bytes at 0\n`, stderr: "^$"},
 	{name: "help ctx", args: []string{"help", "ctx"}, stdout: `(?m)^socket filter: struct __sk_buff\n(?s:.*)^  cb +5 x 4 bytes at 48 +read, write$`, stderr: "^$"},
-	{name: "help builtins", args: []string{"help", "builtins"}, stdout: `(?m)^  load_bytes +two arguments: load_bytes\(offset, buf\) +socket filter, TC$`, stderr: "^$"},
+	{name: "help builtins", args: []string{"help", "builtins"}, stdout: `(?m)^  load_bytes +two or three arguments: load_bytes\(offset, buf \[, length\]\) +socket filter, TC$`, stderr: "^$"},
 	{name: "help maps", args: []string{"help", "maps"}, stdout: `(?m)^  ringbuf +size in bytes`, stderr: "^$"},
 	{name: "help kinds", args: []string{"help", "kinds"}, stdout: `(?m)^  tracepoint +section tracepoint/ +returns nothing`, stderr: "^$"},
 	{name: "help unknown topic", args: []string{"help", "pkts"}, code: 2, stdout: "^$", stderr: `^luabpf help: unknown topic "pkts"\nTopics`},
