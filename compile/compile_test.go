@@ -100,7 +100,7 @@ func TestSourceRejectsUnknownKind(t *testing.T) {
 // kind may not call.
 func TestBuiltinMessagesComeFromTheTable(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
-		{"probe_read(1, 1)", "k.lua:2: probe_read is not supported yet"},
+		{"probe_read(1, 1)", "k.lua:2: probe_read is not available in socket filter programs"},
 		{"perf_submit(events, 1)", "k.lua:2: perf_submit sends a stack object made with ffi.new; this is a number"},
 		{"stack_id(events, 0)", "k.lua:2: stack_id is not available in socket filter programs"},
 	} {
