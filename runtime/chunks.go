@@ -94,6 +94,12 @@ func (r *Runtime) dofile(L *lua.LState) int {
 // the reason.
 func (r *Runtime) loadfile(L *lua.LState) int {
 	fn, err := r.fileChunk(L.CheckString(1))
+	return pushChunk(L, fn, err)
+}
+
+// pushChunk pushes a loaded chunk's function, or nil and the reason, as
+// load, loadfile and loadstring return them.
+func pushChunk(L *lua.LState, fn *lua.LFunction, err error) int {
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(err.Error()))
@@ -122,13 +128,7 @@ func (r *Runtime) loadstring(L *lua.LState) int {
 		name = fmt.Sprintf("%s#%d", base, i)
 	}
 	fn, err := r.chunk(name, text)
-	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(err.Error()))
-		return 2
-	}
-	L.Push(fn)
-	return 1
+	return pushChunk(L, fn, err)
 }
 
 // requireLua is require's loader of Lua files along package.path.
