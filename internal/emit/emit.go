@@ -78,6 +78,7 @@ func Emit(f *ir.Func, src *source.File) (*Program, error) {
 			e.insns[starts[i]] = e.insns[starts[i]].WithSymbol(l)
 		}
 	}
+	e.touchFrame(size)
 	if len(e.insns) > 0 {
 		if s := e.insns[0].Symbol(); s != "" {
 			e.retarget(s, f.Name)

@@ -82,6 +82,9 @@ func (e *emitter) value(v *ir.Value) {
 			break
 		}
 		e.add(asm.LoadMem(reg(v), base, off, size(v.Type.Size)))
+	case ir.OpFill:
+		base, off := e.address(v, 0)
+		e.add(asm.LoadMem(reg(v), base, off, asm.DWord))
 	case ir.OpLoadOrZero:
 		e.move(reg(v), reg(v.Args[0]))
 		e.add(asm.Instruction{OpCode: asm.JEq.Op(asm.ImmSource), Dst: reg(v), Offset: 1})

@@ -51,6 +51,7 @@ const (
 	OpMapPtr     // v = MapPtr <ptr:mapfd> {m}             a map, as helpers take it
 	OpLoad       // v = Load <u32> [off] p                 *(u32 *)(p + off)
 	OpLoadOrZero // v = LoadOrZero <u32> [off] p           p == 0 ? 0 : *(u32 *)(p + off)
+	OpFill       // v = Fill <u8> p                        a spilled value reloaded: all 64 bits of *(u64 *)p, which hold it extended
 	OpStore      // Store <u32> [off] p x                  *(u32 *)(p + off) = x
 	OpAtomicAdd  // AtomicAdd <u32> [off] p x              lock *(u32 *)(p + off) += x
 	OpLoadSkbInd // v = LoadSkbInd <u16> [off] ctx base    the skb's packet bytes at base + off, network order (LD_IND)

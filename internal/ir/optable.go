@@ -75,8 +75,13 @@ var opTable = [numOps]opInfo{
 	// LoadOrZero tests its pointer for 0 in the result's register, so
 	// the pointer is never a frame offset.
 	OpLoadOrZero: {name: "LoadOrZero", args: 1, effect: ReadsMem, aux: AuxOffset, memory: true, twoAddress: true},
-	OpStore:      {name: "Store", args: 2, effect: WritesMem, aux: AuxOffset, memory: true, noValue: true, imm0: ImmStackAddr, imm1: ImmStored},
-	OpAtomicAdd:  {name: "AtomicAdd", args: 2, effect: WritesMem, aux: AuxOffset, memory: true, noValue: true, imm0: ImmStackAddr},
+	// Fill reloads a value register allocation spilled: the whole 64-bit
+	// slot, whatever the value's type, so the verifier, which keeps what
+	// it knows of a spilled register only for a full-width fill, still
+	// knows the bounds a check proved before the spill.
+	OpFill:      {name: "Fill", args: 1, effect: ReadsMem, aux: AuxOffset, memory: true, imm0: ImmStackAddr},
+	OpStore:     {name: "Store", args: 2, effect: WritesMem, aux: AuxOffset, memory: true, noValue: true, imm0: ImmStackAddr, imm1: ImmStored},
+	OpAtomicAdd: {name: "AtomicAdd", args: 2, effect: WritesMem, aux: AuxOffset, memory: true, noValue: true, imm0: ImmStackAddr},
 	// The skb loads read memory the program cannot change, but an
 	// out-of-bounds LD_ABS ends the program; merging two equal loads keeps
 	// that behaviour, removing an unused one only drops an early exit.

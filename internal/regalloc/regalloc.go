@@ -157,7 +157,7 @@ func (s *state) spill(vals []*ir.Value) {
 					continue
 				}
 				ad := addr(b, i, u.Line)
-				ld := b.NewValueAt(i+1, ir.OpLoad, a.Type, u.Line, ad)
+				ld := b.NewValueAt(i+1, ir.OpFill, a.Type, u.Line, ad)
 				s.noSpill[ld] = true
 				u.SetArg(k, ld)
 				i += 2
@@ -177,7 +177,7 @@ func (s *state) spill(vals []*ir.Value) {
 func (s *state) reloadControl(b *ir.Block, c *ir.Value, in map[*ir.Value]bool, addr func(*ir.Block, int, int) *ir.Value) {
 	load := func(a *ir.Value) *ir.Value {
 		ad := addr(b, len(b.Values), b.Line)
-		ld := b.NewValueAt(len(b.Values), ir.OpLoad, a.Type, b.Line, ad)
+		ld := b.NewValueAt(len(b.Values), ir.OpFill, a.Type, b.Line, ad)
 		s.noSpill[ld] = true
 		return ld
 	}
