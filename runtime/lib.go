@@ -18,6 +18,7 @@ import (
 func (r *Runtime) openLibs() {
 	L := r.L
 	L.SetGlobal("print", L.NewFunction(r.print))
+	L.SetGlobal("error", L.NewFunction(r.luaError))
 	if osT, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		osT.RawSetString("exit", L.NewFunction(r.exit))
 	}

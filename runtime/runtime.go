@@ -256,7 +256,7 @@ func (r *Runtime) scriptError(err error) error {
 		case lua.LString, lua.LNumber:
 			msg = lua.LVAsString(o)
 		default:
-			msg = r.errorObjectText(o)
+			msg = r.errorObjectText(o, le.StackTrace)
 		}
 		return &ScriptError{Msg: msg, Line: r.errorLine(msg), Traceback: strings.TrimSpace(le.StackTrace)}
 	}
@@ -301,9 +301,11 @@ func (r *Runtime) errorLine(msg string) string {
 	return ""
 }
 
-// errorObjectText describes an error value that is not a string, as
-// Lua's interpreter does: its __tostring if it has one.
-func (r *Runtime) errorObjectText(o lua.LValue) string {
+// errorObjectText describes an error value that is not a string: its
+// __tostring if it has one, as Lua's interpreter prints it; otherwise
+// what kind of value it is, after the script position it was raised at
+// (the first frame of traceback in one of the scripts run).
+func (r *Runtime) errorObjectText(o lua.LValue, traceback string) string {
 	L := r.L
 	if L.GetMetaField(o, "__tostring") != lua.LNil {
 		L.RemoveContext() // the run is over; a stopped context would fail the call
@@ -314,5 +316,33 @@ func (r *Runtime) errorObjectText(o lua.LValue) string {
 			}
 		}
 	}
-	return fmt.Sprintf("(error object is a %s value)", o.Type())
+	where := r.raisedAt(traceback)
+	switch o.Type() {
+	case lua.LTNil:
+		return where + "error object is nil"
+	case lua.LTTable:
+		return where + "error object is a table value (give it a __tostring metamethod to print it)"
+	case lua.LTBool:
+		return fmt.Sprintf("%serror object is a boolean value (%s)", where, o.String())
+	}
+	return fmt.Sprintf("%serror object is a %s value", where, o.Type())
+}
+
+// raisedAt returns "file:LINE: " of the innermost frame of a gopher-lua
+// traceback that is in one of the scripts run, or "".
+func (r *Runtime) raisedAt(traceback string) string {
+	for _, line := range strings.Split(traceback, "\n") {
+		line = strings.TrimSpace(line)
+		for name := range r.texts {
+			rest, ok := strings.CutPrefix(line, name+":")
+			if !ok {
+				continue
+			}
+			digits, _, ok := strings.Cut(rest, ":")
+			if n, err := strconv.Atoi(digits); ok && err == nil && n > 0 {
+				return fmt.Sprintf("%s:%d: ", name, n)
+			}
+		}
+	}
+	return ""
 }
