@@ -57,6 +57,7 @@ type Runtime struct {
 	vm       *vmContext
 	bpf      *lua.LTable // the bpf module
 	comp     compileRun  // what a Compile-mode run recorded
+	exited   *exitSignal // the first os.exit the script called
 }
 
 // New returns a Runtime with the standard Lua libraries and luabpf's
@@ -178,7 +179,7 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 	if err == nil && r.L.GetTop() > top {
 		err = r.bccScript(name, r.L.Get(top+1))
 	}
-	if delivered, stopped := r.vm.state(); err == nil && r.compiling() && (delivered || stopped && r.comp.stop == "") {
+	if delivered, stopped := r.vm.state(); err == nil && r.exited == nil && r.compiling() && (delivered || stopped && r.comp.stop == "") {
 		return ErrInterrupted
 	}
 	return err
@@ -226,6 +227,12 @@ func (r *Runtime) Interrupt() { r.vm.interrupt() }
 func (r *Runtime) scriptError(err error) error {
 	if err == nil {
 		return nil
+	}
+	if r.exited != nil {
+		if r.exited.code == 0 {
+			return nil
+		}
+		return &ExitError{Code: r.exited.code}
 	}
 	interrupted, stopped := r.vm.state()
 	if stopped {

@@ -289,6 +289,19 @@ var cliCases = []cliCase{
 		code:   0, stdout: "^before\n$", stderr: "^$",
 	},
 	{
+		// As in LuaJIT, os.exit ends the script even inside pcall.
+		name:   "os-exit-in-pcall",
+		args:   []string{"run", "script.lua"},
+		script: "print(pcall(os.exit, 3))\nprint('after')\n",
+		code:   3, stdout: "^$", stderr: "^$",
+	},
+	{
+		name:   "os-exit-zero-in-pcall-in-coroutine",
+		args:   []string{"run", "script.lua"},
+		script: "local co = coroutine.wrap(function () pcall(os.exit, 0) print('in') end)\nprint(pcall(co))\nprint('after')\n",
+		code:   0, stdout: "^$", stderr: "^$",
+	},
+	{
 		name:   "args",
 		args:   []string{"run", "script.lua", "a", "b c", "--dump=asm"},
 		script: "print(#arg, arg[0], arg[1], arg[2], arg[3], arg[4])\n",
