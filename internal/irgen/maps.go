@@ -122,6 +122,10 @@ func (g *builder) mapValue(a mapArg) *ir.Value {
 		ct = e // a scalar for a one-element array: uint64_t [1]
 	}
 	if ct.IsInteger() || ct.Kind == ctype.Pointer {
+		if o.kind == opMem && o.m.ct != nil && (o.m.ct.Kind == ctype.Struct || o.m.ct.Kind == ctype.Union) {
+			g.mapTypeMismatch(a) // a struct in a map value or the packet
+			return nil
+		}
 		x := g.toInt(o, "the map "+a.what)
 		if isBool(ct) {
 			x = g.boolOf(x)
