@@ -113,21 +113,25 @@ func (c *vmContext) interrupt() {
 	c.close()
 }
 
-// stop ends the run: Done stays closed from now on.
+// stop ends the run: Done stays closed from now on. The derived
+// contexts (coroutines') end before stop returns, so that a coroutine
+// stopped by its own os.exit runs no further line.
 func (c *vmContext) stop() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.stopped {
+		c.mu.Unlock()
 		return
 	}
 	c.stopped, c.pending = true, false
 	c.close()
-	for _, f := range c.after {
+	after := c.after
+	c.after = nil
+	c.mu.Unlock()
+	for _, f := range after { // unlocked: f calls Err
 		if f != nil {
-			go f()
+			f()
 		}
 	}
-	c.after = nil
 }
 
 func (c *vmContext) close() {

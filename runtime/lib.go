@@ -18,6 +18,7 @@ import (
 func (r *Runtime) openLibs() {
 	L := r.L
 	L.SetGlobal("print", L.NewFunction(r.print))
+	L.SetGlobal("error", L.NewFunction(r.luaError))
 	if osT, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		osT.RawSetString("exit", L.NewFunction(r.exit))
 	}
@@ -86,7 +87,9 @@ func (r *Runtime) print(L *lua.LState) int {
 }
 
 // exit unwinds the VM instead of ending the process, so kernel objects
-// are released before the process exits.
+// are released before the process exits. It stops the VM too, so that
+// a pcall around it (or up the stack) cannot catch the exit and go on:
+// in LuaJIT os.exit ends the process there and then.
 func (r *Runtime) exit(L *lua.LState) int {
 	code := 0
 	switch v := L.Get(1).(type) {
@@ -97,6 +100,10 @@ func (r *Runtime) exit(L *lua.LState) int {
 			code = 1
 		}
 	}
+	if r.exited == nil {
+		r.exited = &exitSignal{code}
+	}
+	r.vm.stop()
 	ud := L.NewUserData()
 	ud.Value = exitSignal{code}
 	L.Error(ud, 0)

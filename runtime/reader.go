@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"time"
 
@@ -92,9 +93,10 @@ func (g *ringRecords) Close() error { return g.r.Close() }
 // eventReader is what map:reader returns: records from kernel code's
 // perf_submit, decoded as a C type.
 type eventReader struct {
-	r   *Runtime
-	src records
-	typ *ctype.Type // nil: records are Lua strings
+	r    *Runtime
+	src  records
+	kind string      // the map's type: perf_event_array, ringbuf
+	typ  *ctype.Type // nil: records are Lua strings
 	// flushEvery, when not zero, bounds each wait of r:block (see
 	// perfFlushEvery).
 	flushEvery time.Duration
@@ -106,6 +108,19 @@ type eventReader struct {
 	slab   []byte // memory the next records' cdata are cut from
 	lost   uint64
 	closed bool
+}
+
+// String describes the reader as tostring shows it: "bpf reader<ringbuf,
+// struct event>" (records as strings when no type was given).
+func (e *eventReader) String() string {
+	what := "string"
+	if e.typ != nil {
+		what = e.typ.String()
+	}
+	if e.closed {
+		what += ", closed"
+	}
+	return fmt.Sprintf("bpf reader<%s, %s>", e.kind, what)
 }
 
 // Close stops reading and releases the rings.
@@ -157,7 +172,7 @@ func (r *Runtime) mapReader(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("open a reader on the %s map: %v", m.desc.Type.Name, err)
 	}
-	e := &eventReader{r: r, src: src, typ: typ, flushEvery: flushEvery}
+	e := &eventReader{r: r, src: src, kind: m.desc.Type.Name, typ: typ, flushEvery: flushEvery}
 	r.track(e)
 	ud := L.NewUserData()
 	ud.Value = e
@@ -217,6 +232,10 @@ func (r *Runtime) readerMeta() *lua.LTable {
 			return 1
 		}
 		L.Push(lua.LNil)
+		return 1
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(checkReader(L).String()))
 		return 1
 	}))
 	L.SetField(L.Get(lua.RegistryIndex), "luabpf.reader", mt)

@@ -65,6 +65,11 @@ func TestPerfSubmitRecordsReachReader(t *testing.T) {
 			if got := eval(t, rt, `return tostring(reader:block(0.01))`); got != "false" {
 				t.Errorf("block on an empty reader returned %s, want false", got)
 			}
+			// tostring names the map type and record type, not an address.
+			want = "bpf reader<" + mt.typ + ", struct { uint32_t n; uint16_t len; char tag[6]; }>|bpf reader<" + mt.typ + ", string>"
+			if got := eval(t, rt, `return tostring(reader) .. '|' .. tostring(events:reader(nil, nil))`); got != want {
+				t.Errorf("tostring(reader) = %q, want %q", got, want)
+			}
 		})
 	}
 }

@@ -57,6 +57,7 @@ type Runtime struct {
 	vm       *vmContext
 	bpf      *lua.LTable // the bpf module
 	comp     compileRun  // what a Compile-mode run recorded
+	exited   *exitSignal // the first os.exit the script called
 }
 
 // New returns a Runtime with the standard Lua libraries and luabpf's
@@ -178,7 +179,7 @@ func (r *Runtime) RunString(ctx context.Context, name, text string, args []strin
 	if err == nil && r.L.GetTop() > top {
 		err = r.bccScript(name, r.L.Get(top+1))
 	}
-	if delivered, stopped := r.vm.state(); err == nil && r.compiling() && (delivered || stopped && r.comp.stop == "") {
+	if delivered, stopped := r.vm.state(); err == nil && r.exited == nil && r.compiling() && (delivered || stopped && r.comp.stop == "") {
 		return ErrInterrupted
 	}
 	return err
@@ -227,6 +228,12 @@ func (r *Runtime) scriptError(err error) error {
 	if err == nil {
 		return nil
 	}
+	if r.exited != nil {
+		if r.exited.code == 0 {
+			return nil
+		}
+		return &ExitError{Code: r.exited.code}
+	}
 	interrupted, stopped := r.vm.state()
 	if stopped {
 		return nil
@@ -256,7 +263,7 @@ func (r *Runtime) scriptError(err error) error {
 		case lua.LString, lua.LNumber:
 			msg = lua.LVAsString(o)
 		default:
-			msg = r.errorObjectText(o)
+			msg = r.errorObjectText(o, le.StackTrace)
 		}
 		return &ScriptError{Msg: msg, Line: r.errorLine(msg), Traceback: strings.TrimSpace(le.StackTrace)}
 	}
@@ -301,9 +308,11 @@ func (r *Runtime) errorLine(msg string) string {
 	return ""
 }
 
-// errorObjectText describes an error value that is not a string, as
-// Lua's interpreter does: its __tostring if it has one.
-func (r *Runtime) errorObjectText(o lua.LValue) string {
+// errorObjectText describes an error value that is not a string: its
+// __tostring if it has one, as Lua's interpreter prints it; otherwise
+// what kind of value it is, after the script position it was raised at
+// (the first frame of traceback in one of the scripts run).
+func (r *Runtime) errorObjectText(o lua.LValue, traceback string) string {
 	L := r.L
 	if L.GetMetaField(o, "__tostring") != lua.LNil {
 		L.RemoveContext() // the run is over; a stopped context would fail the call
@@ -314,5 +323,33 @@ func (r *Runtime) errorObjectText(o lua.LValue) string {
 			}
 		}
 	}
-	return fmt.Sprintf("(error object is a %s value)", o.Type())
+	where := r.raisedAt(traceback)
+	switch o.Type() {
+	case lua.LTNil:
+		return where + "error object is nil"
+	case lua.LTTable:
+		return where + "error object is a table value (give it a __tostring metamethod to print it)"
+	case lua.LTBool:
+		return fmt.Sprintf("%serror object is a boolean value (%s)", where, o.String())
+	}
+	return fmt.Sprintf("%serror object is a %s value", where, o.Type())
+}
+
+// raisedAt returns "file:LINE: " of the innermost frame of a gopher-lua
+// traceback that is in one of the scripts run, or "".
+func (r *Runtime) raisedAt(traceback string) string {
+	for _, line := range strings.Split(traceback, "\n") {
+		line = strings.TrimSpace(line)
+		for name := range r.texts {
+			rest, ok := strings.CutPrefix(line, name+":")
+			if !ok {
+				continue
+			}
+			digits, _, ok := strings.Cut(rest, ":")
+			if n, err := strconv.Atoi(digits); ok && err == nil && n > 0 {
+				return fmt.Sprintf("%s:%d: ", name, n)
+			}
+		}
+	}
+	return ""
 }

@@ -212,7 +212,45 @@ var cliCases = []cliCase{
 		name:   "error object without text",
 		args:   []string{"run", "script.lua"},
 		script: "error({})\n",
-		code:   1, stdout: "^$", stderr: `^luabpf: \(error object is a table value\)\n`,
+		code:   1, stdout: "^$", stderr: `^luabpf: .*script\.lua:1: error object is a table value \(give it a __tostring metamethod to print it\)\n    error\(\{\}\)\n$`,
+	},
+	{
+		name:   "error object raised in a function",
+		args:   []string{"run", "script.lua"},
+		script: "local function check(n)\n\tif n > 1 then error({code = n}) end\nend\ncheck(2)\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: .*script\.lua:2: error object is a table value`,
+	},
+	{
+		name:   "error nil",
+		args:   []string{"run", "script.lua"},
+		script: "\nerror(nil)\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: .*script\.lua:2: error object is nil\n`,
+	},
+	// LuaJIT's error: a number gets a position as a string does, level 0
+	// none, level 2 the caller's, and none when the caller is not Lua.
+	{
+		name:   "error number",
+		args:   []string{"run", "script.lua"},
+		script: "error(42)\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: .*script\.lua:1: 42\n`,
+	},
+	{
+		name:   "error level 0",
+		args:   []string{"run", "script.lua"},
+		script: "error('x', 0)\n",
+		code:   1, stdout: "^$", stderr: "^luabpf: x\n$",
+	},
+	{
+		name:   "error level 2 at top level",
+		args:   []string{"run", "script.lua"},
+		script: "error('x', 2)\n",
+		code:   1, stdout: "^$", stderr: "^luabpf: x\n$",
+	},
+	{
+		name:   "error level 2 names the caller",
+		args:   []string{"run", "script.lua"},
+		script: "local function f()\n\terror('bad argument', 2)\nend\nf()\n",
+		code:   1, stdout: "^$", stderr: `^luabpf: .*script\.lua:4: bad argument\n    f\(\)\n$`,
 	},
 	{
 		// All the mistakes of a kernel function are reported at once,
@@ -249,6 +287,19 @@ var cliCases = []cliCase{
 		args:   []string{"run", "script.lua"},
 		script: "print('before')\nos.exit(0)\nprint('after')\n",
 		code:   0, stdout: "^before\n$", stderr: "^$",
+	},
+	{
+		// As in LuaJIT, os.exit ends the script even inside pcall.
+		name:   "os-exit-in-pcall",
+		args:   []string{"run", "script.lua"},
+		script: "print(pcall(os.exit, 3))\nprint('after')\n",
+		code:   3, stdout: "^$", stderr: "^$",
+	},
+	{
+		name:   "os-exit-zero-in-pcall-in-coroutine",
+		args:   []string{"run", "script.lua"},
+		script: "local co = coroutine.wrap(function () pcall(os.exit, 0) print('in') end)\nprint(pcall(co))\nprint('after')\n",
+		code:   0, stdout: "^$", stderr: "^$",
 	},
 	{
 		name:   "args",

@@ -90,12 +90,26 @@ func (g *builder) byPointer(a mapArg) bool {
 		return false
 	}
 	if a.ct.IsInteger() || a.ct.Kind == ctype.Pointer {
-		return o.m.ct.Size == a.ct.Size && !o.isNumeric()
+		if o.isNumeric() {
+			return false // read as a number and converted
+		}
+		if e := oneElement(o.m.ct); e != nil && o.m.ct.Size == a.ct.Size {
+			return true // a uint64_t [1] object fills a uint64_t
+		}
+		g.mapTypeMismatch(a)
+		return true
 	}
-	if o.m.ct.Size != a.ct.Size {
-		g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", a.what, a.ct.String(), a.ct.Size, o.m.ct.String(), o.m.ct.Size)
+	if o.m.ct.Size != a.ct.Size || o.isNumeric() && oneElement(a.ct) == nil {
+		g.mapTypeMismatch(a)
 	}
 	return true
+}
+
+// mapTypeMismatch reports a stack object whose type does not fit the
+// map's key or value type, naming both.
+func (g *builder) mapTypeMismatch(a mapArg) {
+	o := a.o
+	g.errorf("the map %s is %s (%d bytes), but this is %s (%d bytes)", a.what, a.ct.String(), a.ct.Size, o.m.ct.String(), o.m.ct.Size)
 }
 
 // mapValue turns an operand that is not stack memory into a map key or
@@ -108,6 +122,10 @@ func (g *builder) mapValue(a mapArg) *ir.Value {
 		ct = e // a scalar for a one-element array: uint64_t [1]
 	}
 	if ct.IsInteger() || ct.Kind == ctype.Pointer {
+		if o.kind == opMem && o.m.ct != nil && (o.m.ct.Kind == ctype.Struct || o.m.ct.Kind == ctype.Union) {
+			g.mapTypeMismatch(a) // a struct in a map value or the packet
+			return nil
+		}
 		x := g.toInt(o, "the map "+a.what)
 		if isBool(ct) {
 			x = g.boolOf(x)

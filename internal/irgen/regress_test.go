@@ -145,3 +145,24 @@ func TestLog2IsBranchFree(t *testing.T) {
 		}
 	}
 }
+
+// TestMapOneElementMirror: the README lets a scalar fill a map type of
+// one element (uint64_t [1]), and a stack object of that type fill a
+// scalar map type of its size; both compile, unlike a struct of the
+// same size (TestUserErrors).
+func TestMapOneElementMirror(t *testing.T) {
+	for _, tc := range []struct{ name, value, body string }{
+		{"array object into scalar value", "uint64_t", "local v = ffi.new('uint64_t [1]')\nm[1] = v\nreturn 0"},
+		{"scalar object into array value", "uint64_t [1]", "local v = ffi.new('uint64_t')\nm[1] = v\nreturn 0"},
+		{"narrow scalar object into wide value", "uint64_t", "local v = ffi.new('uint32_t', 7)\nm[1] = v\nreturn 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := compile.Source("test.lua", source(tc.body), &compile.Options{
+				Maps: map[string]compile.MapSpec{"m": {Type: "hash", ValueType: tc.value, MaxEntries: 4}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

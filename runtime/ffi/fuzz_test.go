@@ -2,6 +2,7 @@ package ffi
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -14,7 +15,7 @@ local ffi = require('ffi')
 return {
 	typeof = function(s) return ffi.typeof(s) end,
 	new = function(s, ...) return ffi.new(s, ...) end,
-	sizeof = function(s) return ffi.sizeof(s) end,
+	sizeof = function(s, n) return ffi.sizeof(s, n) end,
 	offsetof = function(s, k) return ffi.offsetof(s, k) end,
 	cast = function(s, v) return ffi.cast(s, v) end,
 	get = function(c, k) return c[k] end,
@@ -45,20 +46,41 @@ func FuzzFFI(f *testing.F) {
 		f.Add(s, "x", 3.0, "ab")
 		f.Add(s, "0", -1.0, "")
 	}
+	// Sizes past ffi.new's limit and past the largest C type.
+	for _, s := range []string{
+		"char [1000000000000]", "char [2000000000]", "char [65536][32767]", "char [65536][32768]",
+		"uint64_t [2305843009213693952]", "char [4611686018427387904][4]", "struct { char a[1000000000000]; }",
+		"struct { int n; char d[2147483640]; }", "char [0x7fffffffffffffff]", "char [0xffffffffffffffff]",
+	} {
+		f.Add(s, "0", 1.0, "")
+	}
+	for _, s := range []string{"uint8_t[?]", "uint64_t [?]", "char [?][1000000]", "struct { int n; char d[?]; }"} {
+		f.Add(s, "0", 1e12, "")
+		f.Add(s, "0", 268435457.0, "")
+		f.Add(s, "0", 9e18, "")
+		f.Add(s, "0", 1e300, "")
+	}
 	f.Fuzz(func(t *testing.T, typ, key string, num float64, str string) {
+		L, m, _ := newState(t)
+		if err := L.DoString(fuzzHelpers); err != nil {
+			t.Fatal(err)
+		}
+		h := L.Get(-1).(*lua.LTable)
+		ty, perr := m.Registry().Parse(typ)
+		// A type or element count past ffi.new's limit must give its
+		// error, allocating nothing, and sizeof nil or the exact size.
+		vlaHuge := perr == nil && ty.IsVLA() && num == math.Trunc(num) && !math.IsInf(num, 0) && vlaBytes(ty, num) > maxAlloc
+		if perr == nil && ty.Size > maxAlloc || vlaHuge {
+			checkHuge(t, L, h, lua.LString(typ), lua.LNumber(num))
+		}
 		// Keep allocations small: huge arrays and element counts only
 		// make the fuzzer slow.
 		if num > 1e4 || num < -1e4 || math.IsNaN(num) {
 			num = math.Mod(num, 1e4)
 		}
-		L, m, _ := newState(t)
-		if ty, err := m.Registry().Parse(typ); err == nil && ty.Size > 1<<16 {
+		if perr == nil && ty.Size > 1<<16 {
 			return
 		}
-		if err := L.DoString(fuzzHelpers); err != nil {
-			t.Fatal(err)
-		}
-		h := L.Get(-1).(*lua.LTable)
 		call := func(name string, args ...lua.LValue) lua.LValue {
 			err := L.CallByParam(lua.P{Fn: h.RawGetString(name), NRet: 1, Protect: true}, args...)
 			if isGoPanic(err) {
@@ -94,4 +116,23 @@ func FuzzFFI(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkHuge checks ffi.new and ffi.sizeof on a type (with element count
+// n for a VLA) larger than ffi.new allocates.
+func checkHuge(t *testing.T, L *lua.LState, h *lua.LTable, typ, n lua.LValue) {
+	t.Helper()
+	err := L.CallByParam(lua.P{Fn: h.RawGetString("new"), NRet: 1, Protect: true}, typ, n)
+	if err == nil || isGoPanic(err) || !strings.Contains(err.Error(), "-byte limit") {
+		t.Fatalf("new(%v, %v): %v, want the size limit error", typ, n, err)
+	}
+	err = L.CallByParam(lua.P{Fn: h.RawGetString("sizeof"), NRet: 1, Protect: true}, typ, n)
+	if err != nil {
+		t.Fatalf("sizeof(%v, %v): %v", typ, n, err)
+	}
+	size := L.Get(-1)
+	L.Pop(1)
+	if sz, ok := size.(lua.LNumber); size != lua.LNil && (!ok || sz <= maxAlloc || sz > maxTypeSize) {
+		t.Fatalf("sizeof(%v, %v) = %v, want nil or a size past the limit", typ, n, size)
+	}
 }

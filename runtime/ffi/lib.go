@@ -2,13 +2,41 @@ package ffi
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/luabpf/luabpf/ctype"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// maxAlloc bounds the size of one cdata, as LuaJIT bounds C types.
-const maxAlloc = 1<<31 - 1
+// maxAlloc bounds the bytes ffi.new allocates for one cdata (256 MiB),
+// so that a script asking for a huge buffer gets a Lua error rather
+// than the process running out of memory (which Go cannot recover
+// from). The README states it beside ffi.
+const maxAlloc = 256 << 20
+
+// maxTypeSize is the largest size of a C type, as in LuaJIT (and
+// ctype): ffi.sizeof is nil above it.
+const maxTypeSize = 1<<31 - 1
+
+// tooLarge raises ffi.new's error for a cdata of size bytes.
+func tooLarge(L *lua.LState, size float64) {
+	digits := strconv.FormatFloat(size, 'f', 0, 64)
+	if size >= 1e21 {
+		digits = strconv.FormatFloat(size, 'g', -1, 64) // 1e+300, not 301 digits
+	}
+	L.RaiseError("ffi.new: %s bytes is larger than the %d-byte limit", digits, maxAlloc)
+}
+
+// vlaBytes is the size in bytes of VLA type t with n elements, as a
+// float64 so that it cannot overflow.
+func vlaBytes(t *ctype.Type, n float64) float64 {
+	if t.Kind == ctype.Struct {
+		last := t.Fields[len(t.Fields)-1]
+		return float64(last.Offset) + n*float64(last.Type.Elem.Size)
+	}
+	return n * float64(t.Elem.Size)
+}
 
 // checkType resolves argument n as a C type or raises an error.
 func (m *Module) checkType(L *lua.LState, n int) *ctype.Type {
@@ -35,15 +63,11 @@ func (m *Module) ffiNew(L *lua.LState) int {
 	first := 2
 	if t.IsVLA() {
 		n, ok := L.Get(2).(lua.LNumber)
-		if !ok || n < 0 || float64(n) != float64(int64(n)) {
+		if f := float64(n); !ok || !(f >= 0) || math.IsInf(f, 1) || math.Trunc(f) != f {
 			L.ArgError(2, "number of elements expected for '"+t.String()+"'")
 		}
-		elem := t.Elem
-		if t.Kind == ctype.Struct {
-			elem = t.Fields[len(t.Fields)-1].Type.Elem
-		}
-		if elem.Size > 0 && float64(n) > float64(maxAlloc/elem.Size) {
-			L.RaiseError("size of '%s' with %d elements is too large", t, int64(n))
+		if b := vlaBytes(t, float64(n)); b > maxAlloc {
+			tooLarge(L, b)
 		}
 		t = t.WithLen(int(n))
 		first = 3
@@ -52,7 +76,7 @@ func (m *Module) ffiNew(L *lua.LState) int {
 	case t.Kind == ctype.Void || t.Kind == ctype.Func || t.Incomplete || t.Size < 0:
 		L.RaiseError("cannot create cdata of type '%s': its size is unknown", t)
 	case t.Size > maxAlloc:
-		L.RaiseError("size of '%s' is too large", t)
+		tooLarge(L, float64(t.Size))
 	}
 	var args []lua.LValue
 	for i := first; i <= L.GetTop(); i++ {
@@ -152,7 +176,7 @@ func optLen(L *lua.LState, n int) int {
 		L.ArgError(n, "number expected, got "+valueTypeName(v))
 	}
 	l := s.int64()
-	if l < 0 || l > maxAlloc {
+	if l < 0 || l > maxTypeSize {
 		L.ArgError(n, "length out of range")
 	}
 	return int(l)
@@ -247,11 +271,13 @@ func (m *Module) ffiSizeof(L *lua.LState) int {
 	t := m.checkType(L, 1)
 	if t.IsVLA() {
 		n, ok := L.Get(2).(lua.LNumber)
-		if !ok || n < 0 {
+		// LuaJIT's sizeof is nil for a size past the largest a C
+		// type can have.
+		if !ok || !(n >= 0) || vlaBytes(t, math.Trunc(float64(n))) > maxTypeSize {
 			L.Push(lua.LNil)
 			return 1
 		}
-		t = t.WithLen(int(min(float64(n), maxAlloc)))
+		t = t.WithLen(int(n))
 	}
 	if t.Size < 0 || t.Incomplete || t.Kind == ctype.Void || t.Kind == ctype.Func {
 		L.Push(lua.LNil)

@@ -97,6 +97,11 @@ func TestStringCopyFill(t *testing.T) {
 func TestSizeofOffsetof(t *testing.T) {
 	runCases(t, []luaCase{
 		{"sizeof", `print(ffi.sizeof('uint64_t'), ffi.sizeof('char [40]'), ffi.sizeof('uint8_t[?]', 5), ffi.sizeof('uint8_t[?]'), ffi.sizeof('void *'))`, "8 40 5 nil 8"},
+		// LuaJIT's sizeof is nil past the largest C type (2^31 - 1
+		// bytes); a size it can have is exact, however large.
+		{"sizeof huge vla", `print(ffi.sizeof('uint8_t[?]', 1e12), ffi.sizeof('uint64_t[?]', 268435456), ffi.sizeof('uint64_t[?]', 268435455), ffi.sizeof('struct { int n; char d[?]; }', 3e9), ffi.sizeof('uint8_t[?]', 0/0))`, "nil nil 2147483640 nil nil"},
+		{"sizeof huge array", `print(ffi.sizeof('char [2000000000]'), ffi.sizeof(ffi.typeof('char [65536][32767]')))`, "2000000000 2147418112"},
+		{"new at the limit", `print(ffi.sizeof(ffi.new('uint8_t[?]', 268435456)))`, "268435456"},
 		{"sizeof incomplete", `ffi.cdef 'struct opaque;'; print(ffi.sizeof('struct opaque'))`, "nil"},
 		{"alignof", `print(ffi.alignof('uint64_t'), ffi.alignof('struct { char c; short s; }'), ffi.alignof('char [3]'))`, "8 2 1"},
 		{"offsetof", `
