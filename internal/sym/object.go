@@ -12,11 +12,11 @@ import (
 // file that exists but is not ELF (a directory, a script) opens; its
 // lookups find nothing, as the original's do.
 type Object struct {
-	path string
+	path    string
 	load    uint64
 	hasLoad bool // the file is ELF and has a loadable segment
-	syms []elf.Symbol
-	libs []string // DT_NEEDED, in order
+	syms    []elf.Symbol
+	libs    []string // DT_NEEDED, in order
 }
 
 // OpenObject opens the file at path. It fails only when there is no such
