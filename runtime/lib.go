@@ -28,6 +28,7 @@ func (r *Runtime) openLibs() {
 			return 1
 		}))
 	}
+	L.SetGlobal("error", L.NewFunction(luaError))
 	r.openLiterals()
 	r.openChunks()
 	r.wrapPairs()
@@ -40,6 +41,25 @@ func (r *Runtime) openLibs() {
 			"on gopher-lua, which has none (luabpf compiles kernel functions from their Lua source)")
 		return 0
 	})
+}
+
+// luaError is Lua's error(msg [, level]). gopher-lua's own names the
+// function one level too near for levels above 1: error('bad', 2) in a
+// function pointed at that function rather than at its caller, so a
+// library's argument check blamed itself. Level 0 adds no position, nor
+// does a level that names a Go function or no function at all.
+func luaError(L *lua.LState) int {
+	obj := L.CheckAny(1)
+	level := L.OptInt(2, 1)
+	if s, ok := obj.(lua.LString); ok && level > 0 {
+		if dbg, ok := L.GetStack(level); ok {
+			if _, err := L.GetInfo("Sl", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+				obj = lua.LString(fmt.Sprintf("%s:%d: %s", dbg.Source, dbg.CurrentLine, s))
+			}
+		}
+	}
+	L.Error(obj, 0)
+	return 0
 }
 
 // wrapPairs makes pairs honour a __pairs metamethod, as Lua 5.2 does
