@@ -9,13 +9,16 @@
 -- the describe and it names joined by " / ". A describe block that
 -- raises an error (a require that fails, say) counts as one failure.
 -- The last line is "N passed, M failed"; the exit status is 1 when any
--- failed. Only what the specs use is here: describe, it, pending,
--- assert (callable, and truthy, falsy, same, equal, has_error,
--- has_no_error, is_true, is_false, spy) and spy.on.
+-- failed. Only what such specs use is here: describe, it, pending,
+-- before_each, after_each, assert (callable, and truthy, falsy, same,
+-- equal, has_error, has_no_error, is_true, is_false, is_nil,
+-- is_not_nil, spy, also as assert.is.X, assert.are.X and negated as
+-- assert.is_not.X, assert.are_not.X) and spy.on.
 
-local tests = {}   -- {path = ..., fn = ...} in the order declared
+local tests = {}   -- {path = ..., fn = ..., before = ..., after = ...} in the order declared
 local failures = {}
 local context = {}
+local hooks = {}   -- per describe level: {before = {...}, after = {...}}
 
 local function path_of(name)
 	local parts = {}
@@ -26,15 +29,35 @@ end
 
 function describe(name, fn)
 	context[#context + 1] = name
+	hooks[#context] = { before = {}, after = {} }
 	local ok, err = pcall(fn)
 	if not ok then
 		failures[#failures + 1] = { path = table.concat(context, ' / '), err = tostring(err) }
 	end
+	hooks[#context] = nil
 	context[#context] = nil
 end
 
+function before_each(fn) table.insert(hooks[#context].before, fn) end
+function after_each(fn) table.insert(hooks[#context].after, fn) end
+
 function it(name, fn)
-	tests[#tests + 1] = { path = path_of(name), fn = fn }
+	-- The hooks of the enclosing describes, outermost first for before
+	-- and innermost first for after, as busted runs them.
+	local before, after = {}, {}
+	for i = 1, #context do
+		for _, h in ipairs(hooks[i].before) do before[#before + 1] = h end
+		for _, h in ipairs(hooks[i].after) do table.insert(after, 1, h) end
+	end
+	tests[#tests + 1] = {
+		path = path_of(name),
+		fn = function()
+			for _, h in ipairs(before) do h() end
+			local ok, err = pcall(fn)
+			for _, h in ipairs(after) do h() end
+			if not ok then error(err, 0) end
+		end,
+	}
 end
 
 function pending(name)
@@ -99,6 +122,14 @@ function checks.equal(want, got, msg)
 	end
 end
 
+function checks.is_nil(v, msg)
+	if v ~= nil then fail('expected nil, got ' .. show(v), msg) end
+end
+
+function checks.is_not_nil(v, msg)
+	if v == nil then fail('expected a value, got nil', msg) end
+end
+
 function checks.has_error(fn, msg)
 	if pcall(fn) then fail('expected an error, the function returned', msg) end
 end
@@ -136,6 +167,18 @@ function checks.spy(f)
 	end
 	return { was = { called = called }, was_called = called }
 end
+
+-- The negations, for assert.is_not.X and assert.are_not.X.
+local negated = {}
+for name, check in pairs(checks) do
+	if name ~= 'spy' then
+		negated[name] = function(...)
+			if pcall(check, ...) then fail('expected ' .. name .. ' not to hold') end
+		end
+	end
+end
+checks.is, checks.are = checks, checks
+checks.is_not, checks.are_not = negated, negated
 
 assert = setmetatable(checks, {
 	__call = function(_, v, msg, ...)
