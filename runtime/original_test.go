@@ -144,3 +144,24 @@ func TestSyscallABI(t *testing.T) {
 		t.Errorf("printed %q", out)
 	}
 }
+
+// TestProgramInsn: prog.insn holds the instructions as struct bpf_insn
+// cdata, the script's own declaration when it made one, as the
+// original's spec helper does.
+func TestProgramInsn(t *testing.T) {
+	out, err := runQuiet(t, `local ffi = require('ffi')
+local bpf = require('bpf')
+local p = bpf(function (skb) return 5 end)
+local last = p.insn[p.pc - 1]
+print(ffi.sizeof(p.insn) / 8 == p.pc, p.insn[0].code, p.insn[0].dst_reg, p.insn[0].imm, last.code)
+ffi.cdef('struct bpf_insn { uint8_t code; uint8_t dst_reg:4; uint8_t src_reg:4; uint16_t off; uint32_t imm; };')
+local q = bpf(function (skb) return -1 end)
+print(tostring(q.insn):match('^cdata<struct bpf_insn %[2%]>') ~= nil, q.insn[0].imm)`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	// mov r0, 5 (0xb7) then exit (0x95); -1 as the declared uint32_t.
+	if want := "true\t183\t0\t5\t149\ntrue\t4294967295\n"; out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}
