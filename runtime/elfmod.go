@@ -3,6 +3,7 @@ package runtime
 import (
 	"github.com/luabpf/luabpf/internal/sym"
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/pm"
 )
 
 // The original toolkit's bpf.elf module, which its uprobe code and its
@@ -83,12 +84,27 @@ func elfLoadAddr(L *lua.LState) int {
 	return 1
 }
 
-// elfResolve implements obj:resolve(name): the symbol's address and the
-// file defining it, or nil when none does.
+// elfResolve implements obj:resolve(name [, pattern]): the symbol's
+// address and the file defining it, or nil when none does. With pattern
+// true, name is a Lua pattern the symbol's name must match, as in the
+// original.
 func elfResolve(L *lua.LState) int {
 	o := checkELF(L)
 	name := L.CheckString(2)
-	addr, file, ok := o.obj.Resolve(name)
+	var addr uint64
+	var file string
+	var ok bool
+	if lua.LVAsBool(L.Get(3)) {
+		if _, err := pm.Find(name, nil, 0, 1); err != nil {
+			L.RaiseError("obj:resolve: bad pattern %q: %v", name, err)
+		}
+		addr, file, ok = o.obj.ResolveMatch(func(sym string) bool {
+			m, err := pm.Find(name, []byte(sym), 0, 1)
+			return err == nil && len(m) > 0
+		})
+	} else {
+		addr, file, ok = o.obj.Resolve(name)
+	}
 	if !ok {
 		L.Push(lua.LNil)
 		L.Push(lua.LString("no symbol '" + name + "' in " + o.path + " or the libraries it needs"))

@@ -111,14 +111,16 @@ local addr, file = sh:resolve('malloc')
 print(type(sh:loadaddr()), type(addr), addr > 0, file:match('libc') ~= nil)
 print(sh:resolve('thisnotexists'))
 print(elf.open(nil))
-print(elf.open('/tmp'):loadaddr())`)
+print(elf.open('/tmp'):loadaddr())
+print(sh:resolve('^mallo[c]$', true) == addr, (sh:resolve('^thisnot', true)))`)
 	if err != nil {
 		t.Fatal(source.Detail(err))
 	}
 	want := "number\tnumber\ttrue\ttrue\n" +
 		"nil\tno symbol 'thisnotexists' in /bin/sh or the libraries it needs\n" +
 		"nil\telf.open: the path must be a string, not nil\n" +
-		"nil\t/tmp is not an ELF file with a loadable segment\n"
+		"nil\t/tmp is not an ELF file with a loadable segment\n" +
+		"true\tnil\n"
 	if out != want {
 		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
 	}

@@ -57,7 +57,16 @@ func (o *Object) LoadAddress() (addr uint64, ok bool) {
 // defines it, found as the dynamic loader would. C++ functions match by
 // their demangled names too. ok is false when no file defines name.
 func (o *Object) Resolve(name string) (addr uint64, file string, ok bool) {
-	if s, ok := definedSymbol(o.syms, name); ok {
+	if addr, file, ok := o.ResolveMatch(func(sym string) bool { return sym == name }); ok {
+		return addr, file, true
+	}
+	return o.ResolveMatch(func(sym string) bool { return cxxMatches(sym, name) })
+}
+
+// ResolveMatch is Resolve for the first defined symbol whose name match
+// accepts.
+func (o *Object) ResolveMatch(match func(name string) bool) (addr uint64, file string, ok bool) {
+	if s, ok := definedSymbol(o.syms, match); ok {
 		return s.Value, o.path, true
 	}
 	ls := hostLibSearch()
@@ -70,30 +79,20 @@ func (o *Object) Resolve(name string) (addr uint64, file string, ok bool) {
 		if err != nil {
 			continue
 		}
-		if s, ok := definedSymbol(l.syms, name); ok {
+		if s, ok := definedSymbol(l.syms, match); ok {
 			return s.Value, path, true
 		}
 	}
 	return 0, "", false
 }
 
-// definedSymbol finds the symbol of that name (or C++ spelling) that its
-// file defines, preferring an exact name.
-func definedSymbol(syms []elf.Symbol, name string) (elf.Symbol, bool) {
-	var cxx *elf.Symbol
-	for i, s := range syms {
-		if s.Section == elf.SHN_UNDEF || s.Name == "" {
-			continue
-		}
-		if s.Name == name {
+// definedSymbol finds the first symbol its file defines whose name
+// match accepts.
+func definedSymbol(syms []elf.Symbol, match func(string) bool) (elf.Symbol, bool) {
+	for _, s := range syms {
+		if s.Section != elf.SHN_UNDEF && s.Name != "" && match(s.Name) {
 			return s, true
 		}
-		if cxx == nil && cxxMatches(s.Name, name) {
-			cxx = &syms[i]
-		}
-	}
-	if cxx != nil {
-		return *cxx, true
 	}
 	return elf.Symbol{}, false
 }
