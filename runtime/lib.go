@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	goruntime "runtime"
 	"strings"
 	"time"
 
@@ -34,6 +35,12 @@ func (r *Runtime) openLibs() {
 	r.bpf = r.bpfModule()
 	r.preload("bpf", r.bpf)
 	r.preload("syscall", r.syscallModule())
+	r.preload("bpf.elf", r.elfModule())
+	r.L.PreloadModule("bpf.ljbytecode", func(L *lua.LState) int {
+		L.RaiseError("bpf.ljbytecode is not available: it decodes LuaJIT bytecode, and luabpf runs scripts " +
+			"on gopher-lua, which has none (luabpf compiles kernel functions from their Lua source)")
+		return 0
+	})
 }
 
 // wrapPairs makes pairs honour a __pairs metamethod, as Lua 5.2 does
@@ -117,10 +124,29 @@ func (r *Runtime) syscallModule() *lua.LTable {
 	t.RawSetString("sleep", L.NewFunction(r.sleep))
 	t.RawSetString("nanosleep", L.NewFunction(r.sleep))
 	t.RawSetString("c", r.syscallConsts())
+	t.RawSetString("abi", r.syscallABI())
 	t.RawSetString("getpid", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(os.Getpid()))
 		return 1
 	}))
+	return t
+}
+
+// syscallABI builds syscall.abi as ljsyscall describes the machine:
+// arch in its spelling (x64, arm64, ...), os, and the byte order.
+func (r *Runtime) syscallABI() *lua.LTable {
+	arch := map[string]string{"amd64": "x64", "386": "x86", "arm64": "arm64", "arm": "arm",
+		"ppc64le": "ppc64le", "ppc64": "ppc64", "mips64le": "mips64", "s390x": "s390x", "riscv64": "riscv64"}[goruntime.GOARCH]
+	if arch == "" {
+		arch = goruntime.GOARCH
+	}
+	t := r.L.NewTable()
+	t.RawSetString("arch", lua.LString(arch))
+	t.RawSetString("os", lua.LString("linux"))
+	le := arch != "ppc64" && arch != "s390x"
+	t.RawSetString("le", lua.LBool(le))
+	t.RawSetString("be", lua.LBool(!le))
+	t.RawSetString("abi64", lua.LBool(strings.HasSuffix(goruntime.GOARCH, "64") || goruntime.GOARCH == "s390x"))
 	return t
 }
 

@@ -33,3 +33,22 @@ print(n, pcall(function () return pairs(nil) end))
 		t.Errorf("printed %q, want %q", got, want)
 	}
 }
+
+// TestErrorLevel: error(msg, 2) names the caller's line, as Lua's does
+// (gopher-lua's named the function raising it), and levels that name a
+// Go function or nothing add no position.
+func TestErrorLevel(t *testing.T) {
+	out, err := runQuiet(t, `local function check(x) if not x then error('bad argument', 2) end end
+local function user() check(false) end
+print(pcall(user))
+print(pcall(function() error('here') end))
+print(pcall(function() error('none', 0) end))
+print(pcall(error, 'direct'))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "false\ts.lua:2: bad argument\nfalse\ts.lua:4: here\nfalse\tnone\nfalse\tdirect\n"
+	if out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}

@@ -28,6 +28,11 @@ type Map struct {
 	// wrote is where the script first stored into the map, in Compile
 	// mode ("sock-proto.lua:25").
 	wrote string
+	// fd is the descriptor a table standing for a map gave (see
+	// tableMap), when hasFD: if it is a BPF map of the shape the table
+	// describes, programs use that map.
+	fd    int
+	hasFD bool
 }
 
 // store is what userspace reads and writes the map's entries through.
@@ -58,12 +63,44 @@ func (m *Map) create() (*ebpf.Map, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.hasFD {
+		if em := adoptMap(m.fd, spec); em != nil {
+			m.m = em
+			return em, nil
+		}
+	}
 	em, err := ebpf.NewMap(spec)
 	if err != nil {
 		return nil, mapCreateError(m.desc.Type.Name, spec, err)
 	}
 	m.m = em
 	return em, nil
+}
+
+// adoptMap returns the BPF map behind descriptor fd (through a copy of
+// the descriptor: fd stays the caller's) when it is one whose type and
+// key and value sizes are spec's, and nil otherwise: the original's
+// tests give made-up descriptors (42), which in this process may be
+// anything, another map included.
+func adoptMap(fd int, spec *ebpf.MapSpec) *ebpf.Map {
+	// The kernel answers a map's info query for programs and links too,
+	// so look at what the descriptor is first.
+	if link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd)); err != nil || link != "anon_inode:bpf-map" {
+		return nil
+	}
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
+	if err != nil {
+		return nil
+	}
+	em, err := ebpf.NewMapFromFD(dup) // closes dup when it fails
+	if err != nil {
+		return nil
+	}
+	if em.Type() != spec.Type || em.KeySize() != spec.KeySize || em.ValueSize() != spec.ValueSize {
+		em.Close()
+		return nil
+	}
+	return em
 }
 
 // kernelMap returns the kernel object of the map a program refers to.

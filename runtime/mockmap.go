@@ -15,7 +15,9 @@ import (
 // for maps: {__map = true, key_type = ..., val_type = ..., max_entries
 // = ..., map_type = ...}, what its compiler reads of a map. A kernel
 // function compiles against such a table as against a map with that
-// description; loading the program creates the map in the kernel.
+// description. Loading the program uses the kernel map the table's fd
+// names when it is one of that shape, and creates one otherwise (the
+// original's tests give made-up descriptors).
 
 // tableMap returns the map a table that stands for one describes, the
 // same one each time; ok is false when t is an ordinary table.
@@ -60,6 +62,9 @@ func (r *Runtime) tableMap(t *lua.LTable) (d *value.Map, ok bool, err error) {
 	r.nextMap++
 	d = &value.Map{Name: fmt.Sprintf("map%d", r.nextMap), Type: typ, Key: key, Value: val, MaxEntries: max}
 	m := &Map{r: r, desc: d}
+	if fd, ok := t.RawGetString("fd").(lua.LNumber); ok && fd >= 0 && fd == lua.LNumber(int(fd)) {
+		m.fd, m.hasFD = int(fd), true
+	}
 	if r.compiling() {
 		if m.mem, err = newMemStore(d); err != nil {
 			return nil, true, err

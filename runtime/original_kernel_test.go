@@ -118,3 +118,27 @@ return b[0] * 65536 + b[1] * 256 + b[2]`))
 		t.Errorf("returned %#x, want %#x (two bytes read, the third left 0)", got, want)
 	}
 }
+
+// TestTableStandingForMapUsesItsFD: a table whose fd is a BPF map of
+// the shape it describes stands for that very map, as the original's
+// compiler used a map table's fd: what the program writes, the map
+// holds. When the fd is not a map of that shape (a made-up 42, as in
+// the original's tests), the program gets a map of its own.
+func TestTableStandingForMapUsesItsFD(t *testing.T) {
+	rt, prog := loadFilter(t, filterScript(`real = bpf.map('hash', 16, ffi.typeof('uint32_t'), ffi.typeof('uint64_t'))
+other = bpf.map('hash', 16)
+local mock = {__map = true, fd = real.fd, max_entries = 16, key_type = ffi.typeof('uint32_t'), val_type = ffi.typeof('uint64_t')}
+local unlike = {__map = true, fd = other.fd, max_entries = 16, val_type = ffi.typeof('uint64_t')}
+local stdout = {__map = true, fd = 1}`,
+		`mock[pkt.ip.proto] = 40
+xadd(mock[pkt.ip.proto], 2)
+unlike[pkt.ip.proto] = 5
+stdout[pkt.ip.proto] = 6
+return unlike[pkt.ip.proto][0] + stdout[pkt.ip.proto][0]`))
+	if got := run(t, prog, frameUDP4, nil); got != 11 {
+		t.Errorf("returned %d, want 11", got)
+	}
+	if got := eval(t, rt, "return tostring(real[17]) .. ' ' .. tostring(other[17])"); got != "42 nil" {
+		t.Errorf("real[17], other[17] = %s, want 42 nil", got)
+	}
+}

@@ -101,3 +101,69 @@ bpf(function () return bad[0] end)`)
 		t.Errorf("error %v, want one about key_type", err)
 	}
 }
+
+// TestELFModule: require('bpf.elf') as the original's elf spec uses it.
+// /bin/sh imports malloc; resolve finds it in the C library.
+func TestELFModule(t *testing.T) {
+	out, err := runQuiet(t, `local elf = require('bpf.elf')
+local sh = elf.open('/bin/sh')
+local addr, file = sh:resolve('malloc')
+print(type(sh:loadaddr()), type(addr), addr > 0, file:match('libc') ~= nil)
+print(sh:resolve('thisnotexists'))
+print(elf.open(nil))
+print(elf.open('/tmp'):loadaddr())
+print(sh:resolve('^mallo[c]$', true) == addr, (sh:resolve('^thisnot', true)))`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	want := "number\tnumber\ttrue\ttrue\n" +
+		"nil\tno symbol 'thisnotexists' in /bin/sh or the libraries it needs\n" +
+		"nil\telf.open: the path must be a string, not nil\n" +
+		"nil\t/tmp is not an ELF file with a loadable segment\n" +
+		"true\tnil\n"
+	if out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestLJBytecodeRefused: the original's LuaJIT bytecode decoder has no
+// meaning on gopher-lua; requiring it says so at the require's line.
+func TestLJBytecodeRefused(t *testing.T) {
+	_, err := runQuiet(t, "local x = 1\nlocal bc = require('bpf.ljbytecode')\n")
+	if err == nil || !strings.Contains(err.Error(), "s.lua:2:") || !strings.Contains(err.Error(), "LuaJIT bytecode") {
+		t.Errorf("error %v, want one at s.lua:2 naming LuaJIT bytecode", err)
+	}
+}
+
+// TestSyscallABI: syscall.abi as ljsyscall has it, which scripts read
+// for the architecture.
+func TestSyscallABI(t *testing.T) {
+	out, err := runQuiet(t, "local S = require('syscall')\nprint(S.abi.arch ~= nil, S.abi.os, S.abi.le ~= S.abi.be)")
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	if out != "true\tlinux\ttrue\n" {
+		t.Errorf("printed %q", out)
+	}
+}
+
+// TestProgramInsn: prog.insn holds the instructions as struct bpf_insn
+// cdata, the script's own declaration when it made one, as the
+// original's spec helper does.
+func TestProgramInsn(t *testing.T) {
+	out, err := runQuiet(t, `local ffi = require('ffi')
+local bpf = require('bpf')
+local p = bpf(function (skb) return 5 end)
+local last = p.insn[p.pc - 1]
+print(ffi.sizeof(p.insn) / 8 == p.pc, p.insn[0].code, p.insn[0].dst_reg, p.insn[0].imm, last.code)
+ffi.cdef('struct bpf_insn { uint8_t code; uint8_t dst_reg:4; uint8_t src_reg:4; uint16_t off; uint32_t imm; };')
+local q = bpf(function (skb) return -1 end)
+print(tostring(q.insn):match('^cdata<struct bpf_insn %[2%]>') ~= nil, q.insn[0].imm)`)
+	if err != nil {
+		t.Fatal(source.Detail(err))
+	}
+	// mov r0, 5 (0xb7) then exit (0x95); -1 as the declared uint32_t.
+	if want := "true\t183\t0\t5\t149\ntrue\t4294967295\n"; out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
+	}
+}

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -195,6 +197,8 @@ func (r *Runtime) programMeta() *lua.LTable {
 			} else {
 				L.Push(lua.LNumber(p.prog.FD()))
 			}
+		case "insn":
+			L.Push(r.programInsns(L, p))
 		default:
 			L.Push(lua.LNil)
 		}
@@ -208,6 +212,33 @@ func (r *Runtime) programMeta() *lua.LTable {
 	mt.RawSetString("__metatable", lua.LString("bpf program"))
 	L.SetField(L.Get(lua.RegistryIndex), "luabpf.program", mt)
 	return mt
+}
+
+// programInsns is prog.insn, as the original's programs have it: the
+// instructions as a cdata array of struct bpf_insn, indexed from 0 to
+// prog.pc - 1 (code, dst_reg, src_reg, off, imm). The script's own
+// struct bpf_insn is used when it declared one (the original's spec
+// helper does), a struct of that layout otherwise. Map references read
+// as 0 until the program is loaded: the kernel's descriptors are not in
+// the compiled code. A copy: writing to it changes nothing.
+func (r *Runtime) programInsns(L *lua.LState, p *Program) lua.LValue {
+	buf := bytes.NewBuffer(nil)
+	var order binary.ByteOrder = binary.LittleEndian // cilium/ebpf takes these two only
+	if binary.NativeEndian.Uint16([]byte{0, 1}) == 1 {
+		order = binary.BigEndian
+	}
+	if err := p.comp.Spec.Instructions.Marshal(buf, order); err != nil {
+		L.RaiseError("prog.insn: %v", err)
+	}
+	elem, ok := r.reg.Lookup("struct bpf_insn")
+	if !ok || elem.Size != 8 {
+		elem = r.reg.MustParse("struct { uint8_t code; uint8_t dst_reg:4; uint8_t src_reg:4; int16_t off; int32_t imm; }")
+	}
+	t, err := r.reg.Parse(fmt.Sprintf("$ [%d]", buf.Len()/8), elem)
+	if err != nil {
+		L.RaiseError("prog.insn: %v", err)
+	}
+	return r.ffi.WrapMem(L, t, buf.Bytes())
 }
 
 // wrapProgram returns p's Lua object, the same one each time: a table,
