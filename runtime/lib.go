@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	goruntime "runtime"
 	"strings"
 	"time"
@@ -125,10 +126,48 @@ func (r *Runtime) syscallModule() *lua.LTable {
 	t.RawSetString("nanosleep", L.NewFunction(r.sleep))
 	t.RawSetString("c", r.syscallConsts())
 	t.RawSetString("abi", r.syscallABI())
-	t.RawSetString("getpid", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LNumber(os.Getpid()))
+	ids := map[string]func() int{
+		"getpid": os.Getpid, "getppid": os.Getppid, "gettid": unix.Gettid,
+		"getuid": os.Getuid, "geteuid": os.Geteuid, "getgid": os.Getgid, "getegid": os.Getegid,
+	}
+	for name, f := range ids {
+		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LNumber(f()))
+			return 1
+		}))
+	}
+	t.RawSetString("time", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(time.Now().Unix()))
 		return 1
 	}))
+	t.RawSetString("kill", L.NewFunction(func(L *lua.LState) int {
+		sig := unix.SIGTERM
+		if L.Get(2) != lua.LNil {
+			sig = unix.Signal(L.CheckInt(2))
+		}
+		if err := unix.Kill(L.CheckInt(1), sig); err != nil {
+			L.Push(lua.LNil)
+			L.Push(lua.LString(err.Error()))
+			return 2
+		}
+		L.Push(lua.LTrue)
+		return 1
+	}))
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		name := L.CheckString(2)
+		var have []string
+		t.ForEach(func(k, v lua.LValue) {
+			if _, ok := v.(*lua.LFunction); ok {
+				have = append(have, k.String())
+			}
+		})
+		sort.Strings(have)
+		L.RaiseError("syscall.%s is not available: luabpf's syscall module is not ljsyscall and offers %s, "+
+			"syscall.c and syscall.abi", name, strings.Join(have, ", "))
+		return 0
+	}))
+	L.SetMetatable(t, mt)
 	return t
 }
 

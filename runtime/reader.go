@@ -133,7 +133,8 @@ func (e *eventReader) Close() error {
 	return e.src.Close()
 }
 
-// mapReader implements map:reader(pid, cpu, ctype [, bytes]) on perf
+// mapReader implements map:reader(pid, cpu, ctype [, bytes]) (or
+// map:reader(ctype)) on perf
 // event arrays and ring buffers: the records kernel code sends from any
 // CPU, typed as ctype, through rings of bytes each. The original read
 // only the given CPU's (and refused to read all of them), so records a
@@ -144,11 +145,27 @@ func (r *Runtime) mapReader(L *lua.LState) int {
 	if r.compiling() {
 		return r.waitStop(L, "map:reader")
 	}
+	// m:reader(ctype) is short for m:reader(nil, nil, ctype): the pid and
+	// cpu only mattered to the original.
+	typArg := 4
+	if v := L.Get(2); v != lua.LNil {
+		if _, num := v.(lua.LNumber); !num {
+			if L.GetTop() > 2 {
+				L.ArgError(2, "the pid must be a number or nil (the record type comes third: map:reader(pid, cpu, ctype), or alone: map:reader(ctype))")
+			}
+			typArg = 2
+		}
+	}
+	if v := L.Get(3); v != lua.LNil && typArg == 4 {
+		if _, num := v.(lua.LNumber); !num {
+			L.ArgError(3, "the cpu must be a number or nil")
+		}
+	}
 	var typ *ctype.Type
-	if v := L.Get(4); v != lua.LNil {
+	if v := L.Get(typArg); v != lua.LNil {
 		t, err := r.ffi.TypeOf(L, v)
 		if err != nil {
-			L.ArgError(4, err.Error())
+			L.ArgError(typArg, err.Error())
 		}
 		typ = t
 	}
