@@ -195,6 +195,8 @@ var userErrors = []errorCase{
 	{name: "store_ctx_readonly", body: "skb.len = 1 --! error: \"a socket filter cannot write skb.len; it may write only cb[0..4]\""},
 	{name: "store_no_member", body: "local s = ffi.new('struct { int a; }')\ns.b = 1 --! error: \"struct { int a; } has no member 'b' (did you mean 'a'?)\""},
 	{name: "store_into_scalar", body: "local w = ffi.new('uint32_t')\nw.x = 1 --! error: \"cannot assign into 'w.x', which is uint32_t\""},
+	{name: "store_struct_other", prelude: "--! map a hash uint32_t -> struct { uint32_t x; uint32_t y; } 4\n", body: "local s = ffi.new('struct { uint32_t n; struct { uint32_t a; uint32_t b; } p; }')\ns.p = a[1] --! error: \"cannot assign a map value (struct { uint32_t x; uint32_t y; }) to 's.p' (struct { uint32_t a; uint32_t b; })\""},
+	{name: "store_array_for_struct", body: "local s = ffi.new('struct { uint32_t n; struct { uint32_t a; uint32_t b; } p; }')\nlocal b = ffi.new('uint8_t [8]')\ns.p = b --! error: \"cannot assign a stack object (uint8_t [8]) to 's.p' (struct { uint32_t a; uint32_t b; })\""},
 	{name: "store_mismatch", body: "local s = ffi.new('struct { char n[4]; }')\ns.n = skb.len --! error: \"cannot assign a number to 's.n' (char [4])\""},
 	{name: "store_string_fit", body: "local s = ffi.new('struct { char n[4]; }')\ns.n = 'abcdef' --! error: \"the string (6 bytes) does not fit in 's.n' (4 bytes)\""},
 }
