@@ -1,7 +1,14 @@
 package runtime
 
 import (
+	"fmt"
+	"os"
+	goruntime "runtime"
+	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // structCopyPrelude declares maps of one struct type (a cdef'd tag), a
@@ -80,5 +87,30 @@ return 1`
 		if got := eval(t, rt, "return "+c.expr); got != c.want {
 			t.Errorf("%s = %q, want %q", c.expr, got, c.want)
 		}
+	}
+}
+
+// A char array of a tracepoint's record assigned to a map value of its
+// type is copied whole: sched_switch's prev_comm when this thread
+// sleeps is the thread's name.
+func TestRecordArrayCopiedToMap(t *testing.T) {
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	tid := unix.Gettid()
+	rt := runScript(t, tracePrelude+fmt.Sprintf(`
+names = bpf.map('hash', 4, ffi.typeof('uint32_t'), ffi.typeof('char [16]'))
+bpf.tracepoint('sched/sched_switch', function (arg)
+	if arg.prev_pid == %d then names[0] = arg.prev_comm end
+end)`, tid))
+	for i := 0; i < 3; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%d/comm", tid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.TrimSuffix(string(comm), "\n")
+	if got := eval(t, rt, "return names[0] and require('ffi').string(names[0])"); got != want {
+		t.Errorf("names[0] = %q, want this thread's name %q", got, want)
 	}
 }
