@@ -119,11 +119,12 @@ func (p *parser) arrayLen() int {
 		p.expect("]")
 		return -1
 	}
-	n := p.constExpr()
-	if n < 0 {
+	c := p.condExpr()
+	n := c.v
+	if n < 0 && !c.u {
 		p.fail("size of array is negative")
 	}
-	if n > maxSize {
+	if n < 0 || n > maxSize {
 		p.fail("size of array is too large")
 	}
 	p.expect("]")

@@ -1,8 +1,22 @@
 package ctype
 
+import "strings"
+
 // Constant expressions in array sizes, bitfield widths, enum values,
-// static const initializers and attributes. Values are int64; shifts by
-// 64 or more give 0 (or -1 for negative values shifted right).
+// static const initializers and attributes. Values are 64-bit integers,
+// signed or unsigned as C's usual arithmetic conversions make them: a
+// literal with a u suffix or above the int64 range, sizeof and a cast to
+// an unsigned type are unsigned, and so is an operation with an unsigned
+// operand (the left one for shifts); comparisons, division and >> follow
+// the operands' signedness. Shifts by 64 or more give 0 (or -1 for
+// negative signed values shifted right).
+
+// cval is a constant expression's value and whether its type is
+// unsigned.
+type cval struct {
+	v int64
+	u bool
+}
 
 // binaryPrec gives each binary operator its precedence; higher binds
 // tighter.
@@ -13,20 +27,25 @@ var binaryPrec = map[string]int{
 }
 
 // constExpr parses a conditional expression and returns its value.
-func (p *parser) constExpr() int64 {
+func (p *parser) constExpr() int64 { return p.condExpr().v }
+
+// condExpr parses a conditional expression.
+func (p *parser) condExpr() cval {
 	p.enter()
 	defer p.leave()
 	c := p.binaryExpr(1)
 	if !p.accept("?") {
 		return c
 	}
-	a := p.constExpr()
+	a := p.condExpr()
 	p.expect(":")
-	b := p.constExpr()
-	if c != 0 {
-		return a
+	b := p.condExpr()
+	r := b
+	if c.v != 0 {
+		r = a
 	}
-	return b
+	r.u = a.u || b.u
+	return r
 }
 
 // constExprOrType parses the argument of _Alignas: a type name gives its
@@ -38,7 +57,7 @@ func (p *parser) constExprOrType() int64 {
 	return p.constExpr()
 }
 
-func (p *parser) binaryExpr(minPrec int) int64 {
+func (p *parser) binaryExpr(minPrec int) cval {
 	x := p.unaryExpr()
 	for {
 		t := p.peek()
@@ -52,12 +71,33 @@ func (p *parser) binaryExpr(minPrec int) int64 {
 	}
 }
 
-func (p *parser) apply(op string, x, y int64) int64 {
-	b := func(c bool) int64 {
-		if c {
-			return 1
+// apply computes x op y with the result's signedness.
+func (p *parser) apply(op string, x, y cval) cval {
+	u := x.u || y.u
+	switch op {
+	case "<<", ">>":
+		u = x.u
+	case "||", "&&", "==", "!=", "<", ">", "<=", ">=":
+		u = false
+	}
+	return cval{p.applyInt(op, x.v, y.v, x.u, x.u || y.u), u}
+}
+
+// applyInt computes x op y; xu says x is unsigned (for >>), u that the
+// operation is (for comparisons, / and %).
+func (p *parser) applyInt(op string, x, y int64, xu, u bool) int64 {
+	b := b2i
+	if u {
+		switch op {
+		case "<":
+			return b(uint64(x) < uint64(y))
+		case ">":
+			return b(uint64(x) > uint64(y))
+		case "<=":
+			return b(uint64(x) <= uint64(y))
+		case ">=":
+			return b(uint64(x) >= uint64(y))
 		}
-		return 0
 	}
 	switch op {
 	case "||":
@@ -88,6 +128,12 @@ func (p *parser) apply(op string, x, y int64) int64 {
 		}
 		return x << uint(y)
 	case ">>":
+		if xu {
+			if y < 0 || y >= 64 {
+				return 0
+			}
+			return int64(uint64(x) >> uint(y))
+		}
 		if y < 0 || y >= 64 {
 			return x >> 63
 		}
@@ -102,7 +148,12 @@ func (p *parser) apply(op string, x, y int64) int64 {
 		if y == 0 {
 			p.fail("division by zero in constant expression")
 		}
-		if op == "/" {
+		switch {
+		case u && op == "/":
+			return int64(uint64(x) / uint64(y))
+		case u:
+			return int64(uint64(x) % uint64(y))
+		case op == "/":
 			return x / y
 		}
 		return x % y
@@ -111,52 +162,52 @@ func (p *parser) apply(op string, x, y int64) int64 {
 	return 0
 }
 
-func (p *parser) unaryExpr() int64 {
+func (p *parser) unaryExpr() cval {
 	p.enter()
 	defer p.leave()
 	t := p.peek()
 	switch {
-	case t.kind == tNumber || t.kind == tChar:
+	case t.kind == tNumber:
 		p.next()
-		return t.num
+		return cval{t.num, t.num < 0 || strings.ContainsAny(t.text, "uU")}
+	case t.kind == tChar:
+		p.next()
+		return cval{v: t.num}
 	case t.kind == tPunct && (t.text == "-" || t.text == "+" || t.text == "~" || t.text == "!"):
 		p.next()
-		v := p.unaryExpr()
+		x := p.unaryExpr()
 		switch t.text {
 		case "-":
-			return -v
+			x.v = -x.v
 		case "~":
-			return ^v
+			x.v = ^x.v
 		case "!":
-			if v == 0 {
-				return 1
-			}
-			return 0
+			x = cval{v: b2i(x.v == 0)}
 		}
-		return v
+		return x
 	case t.kind == tPunct && t.text == "(":
 		if p.startsType(p.peekAt(1)) {
 			p.next()
 			ty := p.typeName()
 			p.expect(")")
-			return castConst(ty, p.unaryExpr())
+			return cval{castConst(ty, p.unaryExpr().v), ty.Kind == Int && !ty.Signed}
 		}
 		p.next()
-		v := p.constExpr()
+		v := p.condExpr()
 		p.expect(")")
 		return v
 	case t.kind == tIdent && (t.text == "sizeof" || t.text == "_Alignof" || t.text == "__alignof__" || t.text == "alignof"):
 		p.next()
-		return p.sizeofExpr(t.text == "sizeof")
+		return cval{p.sizeofExpr(t.text == "sizeof"), true}
 	case t.kind == tIdent:
 		if v, ok := p.r.consts[t.text]; ok {
 			p.next()
-			return v
+			return cval{v: v}
 		}
 		p.fail("undeclared identifier '" + t.text + "' in constant expression")
 	}
 	p.fail("constant expression expected")
-	return 0
+	return cval{}
 }
 
 // sizeofExpr parses the operand of sizeof or _Alignof: a parenthesized
@@ -226,4 +277,12 @@ func (p *parser) typeName() *Type {
 	a := ds.attr
 	_, derivs := p.declarator(noName, &a)
 	return p.derive(ds.typ, derivs)
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(c bool) int64 {
+	if c {
+		return 1
+	}
+	return 0
 }

@@ -1,6 +1,8 @@
 package irgen
 
 import (
+	"fmt"
+
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
@@ -138,8 +140,60 @@ func (g *builder) mapValue(a mapArg) *ir.Value {
 		g.storeBytes(stackOp(slot, ct, "the map "+a.what), []byte(s), ct.Size, "the map "+a.what)
 		return g.slotAddr(slot, 0)
 	}
+	if o.kind == opMem && o.m.ct != nil && o.m.has(memDirect) && !o.m.ptr && o.m.bf.BitSize == 0 {
+		return g.copiedValue(a)
+	}
+	if o.kind == opPkt {
+		g.errorf("the map %s is %s (%d bytes), but this is %s; copy it into an ffi.new('%s') object with ffi.copy first",
+			a.what, ct.String(), ct.Size, pktName(o), ct.String())
+	}
 	g.errorf("the map %s is %s; build it with ffi.new('%s') and pass that", a.what, ct.String(), ct.String())
 	return nil
+}
+
+// copiedValue passes a struct, union or array held in memory the program
+// reads directly (another map's value, a member of one, a tracepoint's
+// record) as a map key or value: its bytes are copied to a new stack
+// object, as C copies a struct on assignment, and that is passed. A
+// missing map value copies as zeros, as it reads as 0 elsewhere. The
+// object must have the map's type.
+func (g *builder) copiedValue(a mapArg) *ir.Value {
+	ct, o := a.ct, a.o
+	if !sameObjectType(o.m.ct, ct) {
+		g.mapTypeMismatch(a)
+		return nil
+	}
+	slot := g.f.NewSlot(a.what, ct.Size, 8, g.line)
+	obj := stackOp(slot, ct, "the map "+a.what)
+	g.copyMem(obj, o, ct.Size)
+	return g.slotAddr(slot, 0)
+}
+
+// sameObjectType reports whether a struct, union or array of type t may
+// be copied where u is wanted: the same type, or one spelt the same and
+// laid out the same (a struct type written out twice, as two maps'
+// declarations may).
+func sameObjectType(t, u *ctype.Type) bool {
+	return t.Equal(u) || t.Kind == u.Kind && t.Size == u.Size && t.Align == u.Align && t.String() == u.String()
+}
+
+// pktName names packet bytes in messages, with their fixed size when
+// known: "the packet header pkt.ip (20 bytes)", "the packet field
+// pkt.dst (6 bytes)".
+func pktName(o operand) string {
+	p := o.pkt
+	s := "the packet header " + o.what
+	n := 0
+	switch {
+	case p.size > 0:
+		s, n = "the packet field "+o.what, p.size
+	case p.hdr != nil:
+		n = p.hdr.Size
+	}
+	if n > 0 {
+		s += fmt.Sprintf(" (%d bytes)", n)
+	}
+	return s
 }
 
 // checkMapAccess rejects element access the kernel refuses for a map

@@ -84,11 +84,20 @@ func (g *builder) assignMem(target, val operand, name string) {
 		g.storeBytes(target, []byte(s), ct.Size, name)
 		return
 	}
-	if val.kind == opMem && val.m.has(memDirect) && val.m.ct.Size == ct.Size {
+	if val.kind == opMem && val.m.has(memDirect) && val.m.ct.Size == ct.Size && !otherRecord(val.m.ct, ct) {
 		g.copyMem(target, val, ct.Size)
 		return
 	}
 	g.errorf("cannot assign %s to '%s' (%s)", val.kindName(), name, ct.String())
+}
+
+// otherRecord reports whether t and u differ and one is a struct or
+// union: C assigns a struct only from one of its own type, and so does
+// kernel code, whatever the sizes (arrays copy by size, as ffi.copy
+// does).
+func otherRecord(t, u *ctype.Type) bool {
+	rec := func(x *ctype.Type) bool { return x.Kind == ctype.Struct || x.Kind == ctype.Union }
+	return (rec(t) || rec(u)) && !sameObjectType(t, u)
 }
 
 // storeBytes writes b, zero-padded to size bytes, into target.
