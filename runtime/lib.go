@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"sort"
 	goruntime "runtime"
+	"sort"
 	"strings"
 	"time"
 
