@@ -115,7 +115,8 @@ func numbered(s string) string {
 // differential test found.
 //
 // The header is Lua comments: `-- frame: HEX` and `-- want: RESULT` in
-// [Result.String]'s form.
+// [Result.String]'s form, and `-- skip: REASON` for a bug outside the
+// compiler (a kernel's) that the program still hits.
 func TestReproducers(t *testing.T) {
 	kerneltest.Require(t)
 	files, err := filepath.Glob("testdata/repro/*.lua")
@@ -138,6 +139,9 @@ func TestReproducers(t *testing.T) {
 				}
 				if v, ok := strings.CutPrefix(l, "-- want: "); ok {
 					want = v
+				}
+				if v, ok := strings.CutPrefix(l, "-- skip: "); ok {
+					t.Skip(v)
 				}
 			}
 			if frame == nil || want == "" {
