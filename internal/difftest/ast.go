@@ -237,17 +237,19 @@ func swapWidth(e Expr) int {
 // ffi.copy and load_bytes into them, and the struct map sm with keys
 // and values taken from stack arrays of structs.
 
-// Buf is a char array on the stack: str, strs[Index] or
-// vals[Index].tag (Tag).
+// Buf is a char array: on the stack str, strs[Index] or
+// vals[Index].tag (Tag), or in a map value sm[keys[Index]].tag (Map;
+// O is keys then).
 type Buf struct {
 	O     *ArrObj
 	Index Expr // nil for str
 	Tag   bool
+	Map   bool
 }
 
 // Size is the number of bytes of the char array.
 func (b *Buf) Size() int {
-	if b.Tag {
+	if b.Tag || b.Map {
 		return 2
 	}
 	return b.O.Size

@@ -43,7 +43,7 @@ func (c *checker) stmt(s Stmt, loops int) bool {
 	switch s := s.(type) {
 	case *Local:
 		if l, ok := s.X.(*LoadBytes); ok {
-			if !c.buf(l.Dst) || !c.expr(l.Off) || !(l.Len < 0 || l.Len >= 1 && l.Len <= l.Dst.Size()) {
+			if l.Dst.Map || !c.buf(l.Dst) || !c.expr(l.Off) || !(l.Len < 0 || l.Len >= 1 && l.Len <= l.Dst.Size()) {
 				return false
 			}
 			c.scope[len(c.scope)-1][s.Name] = false
@@ -89,11 +89,11 @@ func (c *checker) stmt(s Stmt, loops int) bool {
 		case *Buf:
 			return c.buf(x)
 		case *PktBytes:
-			return !x.Slice
+			return !x.Slice && !s.Dst.Map
 		}
 		return false
 	case *ByteSet:
-		return c.buf(s.B) && c.expr(s.Index) && !(runtimeIndex(s.B.Index) && runtimeIndex(s.Index)) && c.expr(s.X)
+		return c.buf(s.B) && c.expr(s.Index) && !(runtimeIndex(s.B.Index) && runtimeIndex(s.Index) && !s.B.Map) && c.expr(s.X)
 	case *ElemSet:
 		return c.objs[s.O.Name] && c.expr(s.Index) && c.expr(s.X)
 	case *SSet:
@@ -108,6 +108,9 @@ func (c *checker) stmt(s Stmt, loops int) bool {
 
 // buf reports whether b names a char array in scope with a valid index.
 func (c *checker) buf(b *Buf) bool {
+	if b.Map && (b.O != ObjKeys || b.Tag) {
+		return false
+	}
 	if !c.objs[b.O.Name] || (b.Index == nil) != (b.O.N == 0) {
 		return false
 	}
@@ -158,7 +161,7 @@ func (c *checker) expr(e Expr) bool {
 		}
 		return false
 	case *ByteGet:
-		return c.buf(e.B) && c.expr(e.Index) && !(runtimeIndex(e.B.Index) && runtimeIndex(e.Index))
+		return c.buf(e.B) && c.expr(e.Index) && !(runtimeIndex(e.B.Index) && runtimeIndex(e.Index) && !e.B.Map)
 	case *ElemGet:
 		return c.objs[e.O.Name] && c.expr(e.Index)
 	case *SGet:

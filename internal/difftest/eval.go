@@ -107,6 +107,7 @@ type machine struct {
 	vars     map[string]val
 	objs     map[string]map[string][]uint64
 	arrs     map[string][]byte
+	sm       map[[8]byte]*[16]byte // the struct map, copied to res.S at the end
 	frame    []byte
 	res      Result
 	returned bool
@@ -119,7 +120,11 @@ func Eval(p *Prog) *Result {
 	m := &machine{vars: map[string]val{}, objs: map[string]map[string][]uint64{}, arrs: map[string][]byte{}, frame: p.Frame}
 	m.res.H = map[int64]int32{}
 	m.res.S = map[[8]byte][16]byte{}
+	m.sm = map[[8]byte]*[16]byte{}
 	m.block(p.Body)
+	for k, v := range m.sm {
+		m.res.S[k] = *v
+	}
 	return &m.res
 }
 

@@ -25,13 +25,22 @@ import "encoding/binary"
 //   - sm[k] = v inserts or replaces (a new key in a full map changes
 //     nothing), sm[k] = nil deletes, sm[k].f reads the member or 0 when
 //     there is no entry, sm[k].f = x and xadd(sm[k].f, x) change an
-//     entry that is there.
+//     entry that is there. Its char array member reads, compares and
+//     copies as zeros when there is no entry, and a copy or store into
+//     it does nothing then.
 
 var errFault int64 = -14
 
 // bytesOf returns the bytes a char array names, or nil when its index
 // is out of range.
 func (m *machine) bytesOf(b *Buf) []byte {
+	if b.Map {
+		if v := m.entry(b.Index); v != nil {
+			off := StructV.Offset("tag")
+			return v[off : off+2]
+		}
+		return nil
+	}
 	obj := m.arrs[b.O.Name]
 	if b.Index == nil {
 		return obj
@@ -57,25 +66,19 @@ func (m *machine) elem(o *ArrObj, index Expr) []byte {
 	return m.arrs[o.Name][int(i)*o.Size : int(i+1)*o.Size]
 }
 
-// entry returns the value of sm[keys[key]] (a slice into the map's
-// copy, so writes change it), or nil when key is out of range or there
-// is no entry.
+// entry returns the value of sm[keys[key]] (the map's bytes: writes
+// change the entry), or nil when key is out of range or there is no
+// entry.
 func (m *machine) entry(key Expr) []byte {
 	k := m.elem(ObjKeys, key)
 	if k == nil {
 		return nil
 	}
-	v, ok := m.res.S[[8]byte(k)]
+	v, ok := m.sm[[8]byte(k)]
 	if !ok {
 		return nil
 	}
 	return v[:]
-}
-
-// setEntry stores v as the value of keys[key]'s entry.
-func (m *machine) setEntry(key Expr, v []byte) {
-	k := m.elem(ObjKeys, key)
-	m.res.S[[8]byte(k)] = [16]byte(v)
 }
 
 func load(b []byte, t *CType) uint64 {
@@ -115,7 +118,7 @@ func (m *machine) memStmt(s Stmt) {
 		k := m.elem(ObjKeys, s.Key)
 		if s.Val == nil {
 			if k != nil {
-				delete(m.res.S, [8]byte(k))
+				delete(m.sm, [8]byte(k))
 			}
 			return
 		}
@@ -123,19 +126,18 @@ func (m *machine) memStmt(s Stmt) {
 		if k == nil || v == nil {
 			return
 		}
-		if _, ok := m.res.S[[8]byte(k)]; ok || len(m.res.S) < MapS.MaxEntries {
-			m.setEntry(s.Key, v)
+		if _, ok := m.sm[[8]byte(k)]; ok || len(m.sm) < MapS.MaxEntries {
+			c := [16]byte(v)
+			m.sm[[8]byte(k)] = &c
 		}
 	case *SFieldSet:
 		if v := m.entry(s.Key); v != nil {
 			store(member(v, StructV, s.F), s.F.Type, m.eval(s.X).bits)
-			m.setEntry(s.Key, v)
 		}
 	case *SXAdd:
 		if v := m.entry(s.Key); v != nil {
 			f := member(v, StructV, s.F)
 			store(f, s.F.Type, load(f, s.F.Type)+m.eval(s.X).bits)
-			m.setEntry(s.Key, v)
 		}
 	default:
 		panic("difftest: unknown statement")

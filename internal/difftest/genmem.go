@@ -31,7 +31,7 @@ func (g *gen) idx(n int) Expr {
 // byteIdx is an index into char array b: a constant when b's own index
 // is known only at run time, as an access may check one run-time index.
 func (g *gen) byteIdx(b *Buf) Expr {
-	if runtimeIndex(b.Index) {
+	if runtimeIndex(b.Index) && !b.Map {
 		return &Const{V: uint64(g.pick(b.Size()))}
 	}
 	return g.idx(b.Size())
@@ -53,6 +53,9 @@ func (g *gen) buf() *Buf {
 	}
 	if g.has(ObjVals) {
 		bs = append(bs, &Buf{O: ObjVals, Index: g.idx(ObjVals.N), Tag: true})
+	}
+	if g.has(ObjKeys) {
+		bs = append(bs, &Buf{O: ObjKeys, Index: g.idx(ObjKeys.N), Map: true})
 	}
 	if len(bs) == 0 {
 		return nil
@@ -189,8 +192,8 @@ func (g *gen) memStmt(k int) Stmt {
 		}
 	case 2:
 		if b := g.buf(); b != nil {
-			if g.chance(2) {
-				return g.loadBytes(b)
+			if g.chance(2) && !b.Map {
+				return g.loadBytes(b) // into stack memory only
 			}
 			return &ByteSet{B: b, Index: g.byteIdx(b), X: g.expr(2)}
 		}
@@ -248,6 +251,11 @@ func (g *gen) copyStmt(b *Buf) Stmt {
 			c.Len = g.pick(size + 1)
 		}
 	default:
+		if b.Map {
+			// Packet bytes go to stack memory only.
+			c.Src = &StrLit{S: strPool[g.pick(2)]} // "" or "a": with the NUL, fits 2 bytes
+			break
+		}
 		n := size
 		if g.chance(2) {
 			c.Len = g.pick(size + 1)

@@ -309,5 +309,5 @@ func cloneExpr(e Expr) Expr {
 }
 
 func cloneBuf(b *Buf) *Buf {
-	return &Buf{O: b.O, Index: cloneExpr(b.Index), Tag: b.Tag}
+	return &Buf{O: b.O, Index: cloneExpr(b.Index), Tag: b.Tag, Map: b.Map}
 }

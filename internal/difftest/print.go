@@ -148,6 +148,8 @@ func exprString(e Expr) string {
 		return fieldString(e.Obj, e.F, e.Index)
 	case *Buf:
 		switch {
+		case e.Map:
+			return smKey(e.Index) + ".tag"
 		case e.Tag:
 			return e.O.Name + "[" + exprString(e.Index) + "].tag"
 		case e.Index != nil:
