@@ -263,6 +263,10 @@ type PktBytes struct {
 	Off, At int
 	W       int
 	Slice   bool
+	// Dyn, when not nil, is an expression of a packet input that is Off
+	// at run time: the position is hdr.data + Dyn (the slice
+	// (hdr.data + Dyn)(0, W)). The minimiser leaves it alone.
+	Dyn Expr
 }
 
 // STag is sm[keys[Key]].tag, a char array of a map value.

@@ -95,7 +95,13 @@ func (g *gen) pktBytes(w, off int, slice bool) *PktBytes {
 	if off < 0 {
 		off = g.pick(g.pl.N - w + 1)
 	}
-	return &PktBytes{Hdr: g.pl.Hdr, Off: off, At: g.pl.At + off, W: w, Slice: slice}
+	p := &PktBytes{Hdr: g.pl.Hdr, Off: off, At: g.pl.At + off, W: w, Slice: slice}
+	if g.chance(3) {
+		// An offset known only at run time (an input minus a constant).
+		in := g.in[g.pick(len(g.in))]
+		p.Dyn = &Binop{Op: "-", X: &Pkt{In: in}, Y: &Const{V: in.V - uint64(off)}}
+	}
+	return p
 }
 
 // literal is a string to compare with a char array of size bytes: one

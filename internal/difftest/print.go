@@ -157,6 +157,13 @@ func exprString(e Expr) string {
 		}
 		return e.O.Name
 	case *PktBytes:
+		if e.Dyn != nil {
+			pos := "(" + e.Hdr + " + " + exprString(e.Dyn) + ")"
+			if e.Slice {
+				return fmt.Sprintf("%s(0, %d)", pos, e.W)
+			}
+			return pos
+		}
 		if e.Slice {
 			return fmt.Sprintf("%s(%d, %d)", e.Hdr, e.Off, e.Off+e.W)
 		}
