@@ -49,7 +49,9 @@ func failure(p *Prog) string {
 func kindOf(f string) string {
 	var kinds []string
 	for _, l := range strings.Split(f, "\n") {
-		if !strings.HasPrefix(l, " ") {
+		// Only the builds' lines: a dump's instructions past 999 are
+		// not indented.
+		if strings.HasPrefix(l, "optimised: ") || strings.HasPrefix(l, "unoptimised: ") {
 			if i := strings.Index(l, ": "); i > 0 {
 				j := strings.Index(l[i+2:], ":")
 				if j < 0 {
