@@ -192,6 +192,12 @@ func isUnsigned(e Expr) bool {
 		return e.M.Value == Uint64
 	case *FieldGet:
 		return e.F.Type == Uint64
+	case *StrEq, *ByteGet, *SHas, *LoadBytes, *Buf, *PktBytes, *STag, *StrLit:
+		return false
+	case *ElemGet:
+		return e.F.Type == Uint64
+	case *SGet:
+		return e.F.Type == Uint64
 	}
 	panic("difftest: unknown expression")
 }
@@ -208,6 +214,12 @@ func typeOf(e Expr) *CType {
 		return e.F.Type
 	case *MapGet:
 		return e.M.Value
+	case *ByteGet:
+		return Char
+	case *ElemGet:
+		return e.F.Type
+	case *SGet:
+		return e.F.Type
 	}
 	return nil
 }
@@ -220,3 +232,150 @@ func swapWidth(e Expr) int {
 	}
 	return 4
 }
+
+// The byte-memory constructs: char arrays compared with strings,
+// ffi.copy and load_bytes into them, and the struct map sm with keys
+// and values taken from stack arrays of structs.
+
+// Buf is a char array: on the stack str, strs[Index] or
+// vals[Index].tag (Tag), or in a map value sm[keys[Index]].tag (Map;
+// O is keys then).
+type Buf struct {
+	O     *ArrObj
+	Index Expr // nil for str
+	Tag   bool
+	Map   bool
+}
+
+// Size is the number of bytes of the char array.
+func (b *Buf) Size() int {
+	if b.Tag || b.Map {
+		return 2
+	}
+	return b.O.Size
+}
+
+// PktBytes is the packet's bytes at Off from hdr.data: the slice
+// hdr.data(Off, Off+W) when Slice, else the position hdr.data + Off.
+// At is the absolute offset in the frame.
+type PktBytes struct {
+	Hdr     string
+	Off, At int
+	W       int
+	Slice   bool
+	// Dyn, when not nil, is an expression of a packet input that is Off
+	// at run time: the position is hdr.data + Dyn (the slice
+	// (hdr.data + Dyn)(0, W)). The minimiser leaves it alone.
+	Dyn Expr
+}
+
+// STag is sm[keys[Key]].tag, a char array of a map value.
+type STag struct{ Key Expr }
+
+// StrLit is a string literal: the source of an ffi.copy.
+type StrLit struct{ S string }
+
+// StrEq is x == 'lit' (or ~= when Not). X is a *Buf, an *STag, a
+// *PktBytes, or a number (*Pkt, *ByteGet) that a one-character literal
+// compares with as its byte.
+type StrEq struct {
+	X   Expr
+	Lit string
+	Not bool
+}
+
+// ByteGet is buf[Index], a char of a char array.
+type ByteGet struct {
+	B     *Buf
+	Index Expr
+}
+
+// ElemGet is o[Index].F, a member of an element of an array of structs.
+type ElemGet struct {
+	O     *ArrObj
+	Index Expr
+	F     *Field
+}
+
+// SGet is sm[keys[Key]].F: the member of the entry, 0 when there is none.
+type SGet struct {
+	Key Expr
+	F   *Field
+}
+
+// SHas is sm[keys[Key]] ~= nil (== nil when Not).
+type SHas struct {
+	Key Expr
+	Not bool
+}
+
+// LoadBytes is load_bytes(Off, Dst[, Len]) (Len < 0: without one); it
+// appears only as the value of a local.
+type LoadBytes struct {
+	Off Expr
+	Dst *Buf
+	Len int
+}
+
+func (*Buf) expr()       {}
+func (*PktBytes) expr()  {}
+func (*STag) expr()      {}
+func (*StrLit) expr()    {}
+func (*StrEq) expr()     {}
+func (*ByteGet) expr()   {}
+func (*ElemGet) expr()   {}
+func (*SGet) expr()      {}
+func (*SHas) expr()      {}
+func (*LoadBytes) expr() {}
+
+// NewArr is `local name = ffi.new('type')` of a byte object.
+type NewArr struct{ O *ArrObj }
+
+// Copy is ffi.copy(Dst, Src[, Len]) (Len < 0: without one); Src is a
+// *StrLit, a *Buf or a *PktBytes position.
+type Copy struct {
+	Dst *Buf
+	Src Expr
+	Len int
+}
+
+// ByteSet is buf[Index] = X.
+type ByteSet struct {
+	B     *Buf
+	Index Expr
+	X     Expr
+}
+
+// ElemSet is o[Index].F = X.
+type ElemSet struct {
+	O     *ArrObj
+	Index Expr
+	F     *Field
+	X     Expr
+}
+
+// SSet is sm[keys[Key]] = vals[Val], or sm[keys[Key]] = nil when Val is
+// nil.
+type SSet struct{ Key, Val Expr }
+
+// SFieldSet is sm[keys[Key]].F = X.
+type SFieldSet struct {
+	Key Expr
+	F   *Field
+	X   Expr
+}
+
+// SXAdd is xadd(sm[keys[Key]].F, X).
+type SXAdd struct {
+	Key Expr
+	F   *Field
+	X   Expr
+}
+
+func (*NewArr) stmt()    {}
+func (*Copy) stmt()      {}
+func (*ByteSet) stmt()   {}
+func (*ElemSet) stmt()   {}
+func (*SSet) stmt()      {}
+func (*SFieldSet) stmt() {}
+func (*SXAdd) stmt()     {}

@@ -42,6 +42,13 @@ func (c *checker) assignable(x Expr, u bool) bool {
 func (c *checker) stmt(s Stmt, loops int) bool {
 	switch s := s.(type) {
 	case *Local:
+		if l, ok := s.X.(*LoadBytes); ok {
+			if l.Dst.Map || !c.buf(l.Dst) || !c.expr(l.Off) || !(l.Len < 0 || l.Len >= 1 && l.Len <= l.Dst.Size()) {
+				return false
+			}
+			c.scope[len(c.scope)-1][s.Name] = false
+			return true
+		}
 		if !c.assignable(s.X, isUnsigned(s.X)) {
 			return false
 		}
@@ -69,8 +76,45 @@ func (c *checker) stmt(s Stmt, loops int) bool {
 		return c.objs[s.Obj] && (s.Index == nil || c.expr(s.Index)) && c.expr(s.X)
 	case *Return:
 		return c.expr(s.X)
+	case *NewArr:
+		c.objs[s.O.Name] = true
+		return true
+	case *Copy:
+		if !c.buf(s.Dst) {
+			return false
+		}
+		switch x := s.Src.(type) {
+		case *StrLit:
+			return s.Len >= 0 || len(x.S) < s.Dst.Size()
+		case *Buf:
+			return c.buf(x)
+		case *PktBytes:
+			return !x.Slice && !s.Dst.Map
+		}
+		return false
+	case *ByteSet:
+		return c.buf(s.B) && c.expr(s.Index) && !(runtimeIndex(s.B.Index) && runtimeIndex(s.Index) && !s.B.Map) && c.expr(s.X)
+	case *ElemSet:
+		return c.objs[s.O.Name] && c.expr(s.Index) && c.expr(s.X)
+	case *SSet:
+		return c.objs[ObjKeys.Name] && c.expr(s.Key) && (s.Val == nil || c.objs[ObjVals.Name] && c.expr(s.Val))
+	case *SFieldSet:
+		return c.objs[ObjKeys.Name] && c.expr(s.Key) && c.expr(s.X)
+	case *SXAdd:
+		return c.objs[ObjKeys.Name] && c.expr(s.Key) && c.expr(s.X)
 	}
 	return false
+}
+
+// buf reports whether b names a char array in scope with a valid index.
+func (c *checker) buf(b *Buf) bool {
+	if b.Map && (b.O != ObjKeys || b.Tag) {
+		return false
+	}
+	if !c.objs[b.O.Name] || (b.Index == nil) != (b.O.N == 0) {
+		return false
+	}
+	return b.Index == nil || c.expr(b.Index)
 }
 
 func (c *checker) expr(e Expr) bool {
@@ -102,6 +146,28 @@ func (c *checker) expr(e Expr) bool {
 		return c.expr(e.Key)
 	case *FieldGet:
 		return c.objs[e.Obj] && (e.Index == nil || c.expr(e.Index))
+	case *StrEq:
+		switch x := e.X.(type) {
+		case *Buf:
+			return c.buf(x)
+		case *STag:
+			return c.objs[ObjKeys.Name] && c.expr(x.Key)
+		case *PktBytes:
+			return !x.Slice || x.W == len(e.Lit)
+		case *Pkt:
+			return len(e.Lit) == 1 && x.In.Type.Size == 1
+		case *ByteGet:
+			return len(e.Lit) == 1 && c.expr(x)
+		}
+		return false
+	case *ByteGet:
+		return c.buf(e.B) && c.expr(e.Index) && !(runtimeIndex(e.B.Index) && runtimeIndex(e.Index) && !e.B.Map)
+	case *ElemGet:
+		return c.objs[e.O.Name] && c.expr(e.Index)
+	case *SGet:
+		return c.objs[ObjKeys.Name] && c.expr(e.Key)
+	case *SHas:
+		return c.objs[ObjKeys.Name] && c.expr(e.Key)
 	}
 	return false
 }

@@ -19,6 +19,8 @@ var (
 	Int64  = &CType{Name: "int64_t", Size: 8, Signed: true}
 	Uint64 = &CType{Name: "uint64_t", Size: 8}
 	Bool   = &CType{Name: "bool", Size: 1, Bool: true}
+	// Char is char, signed as on x86-64.
+	Char = &CType{Name: "char", Size: 1, Signed: true}
 )
 
 // castTypes are the types ffi.cast may name.
@@ -94,12 +96,54 @@ var (
 	structs = []*Struct{StructS, StructP}
 )
 
+// The key and value types of the struct map sm, laid out without
+// padding: every byte of a key counts.
+var (
+	StructK = &Struct{Name: "k", Fields: []Field{{"a", Uint32, 0}, {"b", Uint16, 0}, {"c", Uint8, 0}, {"d", Int8, 0}}}
+	StructV = &Struct{Name: "v", Fields: []Field{{"n", Uint64, 0}, {"x", Int32, 0}, {"y", Uint16, 0}, {"tag", Char, 2}}}
+)
+
+// Offset returns the byte offset of member name in s (natural
+// alignment; s has no packed attribute).
+func (s *Struct) Offset(name string) int {
+	off := 0
+	for _, f := range s.Fields {
+		if a := f.Type.Size; off%a != 0 {
+			off += a - off%a
+		}
+		if f.Name == name {
+			return off
+		}
+		off += f.Type.Size * max(f.Len, 1)
+	}
+	panic("difftest: no member " + name)
+}
+
+// Size returns s's size in bytes (its members need no tail padding).
+func (s *Struct) Size() int {
+	last := s.Fields[len(s.Fields)-1]
+	return s.Offset(last.Name) + last.Type.Size*max(last.Len, 1)
+}
+
+// Field returns the member called name.
+func (s *Struct) Field(name string) *Field {
+	for i := range s.Fields {
+		if s.Fields[i].Name == name {
+			return &s.Fields[i]
+		}
+	}
+	panic("difftest: no member " + name)
+}
+
 // Map describes a map the generated programs use.
 type Map struct {
 	Name       string
 	Hash       bool
 	Key, Value *CType
 	MaxEntries int
+	// KeyS and ValueS are the struct key and value types of a struct
+	// map (Key and Value are nil then).
+	KeyS, ValueS *Struct
 }
 
 // The maps: an array map of uint64_t, a hash map with signed 64-bit keys
@@ -109,13 +153,54 @@ var (
 	MapA   = &Map{Name: "a", Key: Uint32, Value: Uint64, MaxEntries: 8}
 	MapH   = &Map{Name: "h", Hash: true, Key: Int64, Value: Int32, MaxEntries: 16}
 	MapOut = &Map{Name: "out", Key: Uint32, Value: Uint64, MaxEntries: 16}
-	Maps   = []*Map{MapA, MapH, MapOut}
+	// MapS is a hash map with struct k keys and struct v values.
+	MapS = &Map{Name: "sm", Hash: true, KeyS: StructK, ValueS: StructV, MaxEntries: 8}
+	Maps = []*Map{MapA, MapH, MapOut, MapS}
 )
+
+// KeyType and ValueType are the C names of m's key and value types.
+func (m *Map) KeyType() string {
+	if m.KeyS != nil {
+		return "struct " + m.KeyS.Name
+	}
+	return m.Key.Name
+}
+
+// ValueType is the C name of m's value type.
+func (m *Map) ValueType() string {
+	if m.ValueS != nil {
+		return "struct " + m.ValueS.Name
+	}
+	return m.Value.Name
+}
+
+// ArrObj is a stack array of the byte objects the generated programs
+// use: a char array, an array of char arrays, or an array of structs.
+type ArrObj struct {
+	Name string
+	Type string  // the C type ffi.new names
+	S    *Struct // the element type of an array of structs
+	N    int     // elements; 0 for the single char array
+	Size int     // bytes of an element (of the whole array when N is 0)
+}
+
+// The byte objects: a char buffer, three char arrays of five, keys and
+// values of sm.
+var (
+	ObjStr  = &ArrObj{Name: "str", Type: "char [8]", Size: 8}
+	ObjStrs = &ArrObj{Name: "strs", Type: "char [3][5]", N: 3, Size: 5}
+	ObjKeys = &ArrObj{Name: "keys", Type: "struct k [3]", S: StructK, N: 3, Size: 8}
+	ObjVals = &ArrObj{Name: "vals", Type: "struct v [2]", S: StructV, N: 2, Size: 16}
+	arrObjs = []*ArrObj{ObjStr, ObjStrs, ObjKeys, ObjVals}
+)
+
+// Bytes is the size of the whole object.
+func (o *ArrObj) Bytes() int { return o.Size * max(o.N, 1) }
 
 // CDef is the C declarations the generated programs need.
 func CDef() string {
 	out := ""
-	for _, s := range structs {
+	for _, s := range append(structs, StructK, StructV) {
 		out += s.Decl() + "\n"
 	}
 	return out

@@ -3,7 +3,11 @@
 // and signedness, bit operations, comparisons, nested if/else, and/or as
 // values, constant-bound loops with break, hash and array maps with
 // xadd and deletes, packet reads through the dissectors, stack objects
-// with narrow fields and arrays) together with a frame to run them on,
+// with narrow fields and arrays, char arrays and packet bytes compared
+// with string literals, ffi.copy and load_bytes into char arrays, and a
+// hash map of struct keys and values taken from stack arrays of
+// structs, all also at run-time indices) together with a frame to run
+// them on,
 // and computes what each must do with an evaluator of its own: a
 // tree-walking interpreter over the generator's syntax tree that
 // implements the rules the README writes down for numbers in kernel

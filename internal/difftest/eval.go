@@ -11,9 +11,10 @@ import (
 // value (a socket filter's is 32 bits) and its maps.
 type Result struct {
 	Ret uint32
-	A   [8]uint64       // the array map a
-	H   map[int64]int32 // the hash map h
-	Out [16]uint64      // the array map out
+	A   [8]uint64            // the array map a
+	H   map[int64]int32      // the hash map h
+	Out [16]uint64           // the array map out
+	S   map[[8]byte][16]byte // the struct map sm
 }
 
 // String prints r in one canonical form, so results compare as text.
@@ -46,6 +47,24 @@ func (r *Result) String() string {
 		fmt.Fprintf(&b, "%#x", v)
 	}
 	b.WriteString("]")
+	if len(r.S) > 0 {
+		// Only when there are entries, so that the results of programs
+		// without sm print as they did before it.
+		keys := make([]string, 0, len(r.S))
+		for k := range r.S {
+			keys = append(keys, string(k[:]))
+		}
+		sort.Strings(keys)
+		b.WriteString(" sm={")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			v := r.S[[8]byte([]byte(k))]
+			fmt.Fprintf(&b, "%x:%x", k, v[:])
+		}
+		b.WriteString("}")
+	}
 	return b.String()
 }
 
@@ -87,6 +106,9 @@ func promote(t *CType) *CType {
 type machine struct {
 	vars     map[string]val
 	objs     map[string]map[string][]uint64
+	arrs     map[string][]byte
+	sm       map[[8]byte]*[16]byte // the struct map, copied to res.S at the end
+	frame    []byte
 	res      Result
 	returned bool
 	broke    bool
@@ -95,9 +117,14 @@ type machine struct {
 // Eval runs p with the README's rules for kernel functions and returns
 // what the kernel must leave.
 func Eval(p *Prog) *Result {
-	m := &machine{vars: map[string]val{}, objs: map[string]map[string][]uint64{}}
+	m := &machine{vars: map[string]val{}, objs: map[string]map[string][]uint64{}, arrs: map[string][]byte{}, frame: p.Frame}
 	m.res.H = map[int64]int32{}
+	m.res.S = map[[8]byte][16]byte{}
+	m.sm = map[[8]byte]*[16]byte{}
 	m.block(p.Body)
+	for k, v := range m.sm {
+		m.res.S[k] = *v
+	}
 	return &m.res
 }
 
@@ -154,7 +181,7 @@ func (m *machine) stmt(s Stmt) {
 		m.res.Ret = uint32(m.eval(s.X).bits)
 		m.returned = true
 	default:
-		panic("difftest: unknown statement")
+		m.memStmt(s)
 	}
 }
 
@@ -309,7 +336,7 @@ func (m *machine) eval(e Expr) val {
 		}
 		return val{t: t}
 	}
-	panic("difftest: unknown expression")
+	return m.memExpr(e)
 }
 
 func (m *machine) binop(e *Binop) val {

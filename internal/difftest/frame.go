@@ -20,9 +20,18 @@ type Input struct {
 	NoSwap bool   // bitfields and slices: not given to ntoh
 }
 
+// Payload is where a frame's transport payload is: the Lua of its
+// position (pkt.ip.udp.data or pkt.ip.tcp.data), its offset in the frame
+// and its length (at least 8).
+type Payload struct {
+	Hdr string
+	At  int
+	N   int
+}
+
 // makeFrame builds a random Ethernet/IPv4/UDP or TCP frame and lists the
 // inputs a program may read from it.
-func makeFrame(r *rand.Rand) ([]byte, []*Input) {
+func makeFrame(r *rand.Rand) ([]byte, []*Input, Payload) {
 	var opts []byte
 	switch r.Intn(4) {
 	case 0:
@@ -60,13 +69,14 @@ func makeFrame(r *rand.Rand) ([]byte, []*Input) {
 				Flags: uint8(r.Intn(256)), Window: uint16(r.Uint32()), Urgent: uint16(r.Uint32()), Options: tcpOpts}).
 			Payload(payload).Bytes()
 	}
-	return frame, frameInputs(frame, udp, len(payload))
+	in, pl := frameInputs(frame, udp, len(payload))
+	return frame, in, pl
 }
 
 // frameInputs lists the inputs of frame: IPv4 at byte 14, the transport
 // header after IHL words, its payload of n bytes after the UDP header or
 // TCP's data offset.
-func frameInputs(frame []byte, udp bool, n int) []*Input {
+func frameInputs(frame []byte, udp bool, n int) ([]*Input, Payload) {
 	var in []*Input
 	field := func(lua string, off, size int) {
 		t := map[int]*CType{1: Uint8, 2: Uint16, 4: Uint32}[size]
@@ -133,5 +143,5 @@ func frameInputs(frame []byte, udp bool, n int) []*Input {
 		// A slice reads big-endian; its type is not uint64_t.
 		in = append(in, &Input{Lua: fmt.Sprintf("%s.data(%d, %d)", hdr, x, x+w), Type: Uint32, V: v, NoSwap: true})
 	}
-	return in
+	return in, Payload{Hdr: hdr + ".data", At: data, N: n}
 }

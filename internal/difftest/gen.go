@@ -12,7 +12,11 @@ type gen struct {
 	scopes [][]*Var  // visible locals, innermost last
 	fixed  []*Var    // loop variables: readable, never assigned
 	objs   []*NewObj // stack objects in scope
-	top    []*Var    // top-level locals, stored into out at the end
+	arrs   []*ArrObj // byte objects (declared at the top)
+	frame  []byte
+	pl     Payload
+	lits   []string // strings copied into char arrays so far
+	top    []*Var   // top-level locals, stored into out at the end
 	nvars  int
 	stmts  int // statements left to generate
 	loops  int // enclosing loops
@@ -24,8 +28,8 @@ type gen struct {
 // locals stored into out, and a return.
 func Generate(seed int64) *Prog {
 	r := rand.New(rand.NewSource(seed))
-	frame, in := makeFrame(r)
-	g := &gen{r: r, in: in, scopes: [][]*Var{nil}, stmts: 6 + r.Intn(14), trips: 1}
+	frame, in, pl := makeFrame(r)
+	g := &gen{r: r, in: in, frame: frame, pl: pl, scopes: [][]*Var{nil}, stmts: 6 + r.Intn(14), trips: 1}
 	var body []Stmt
 	for _, s := range structs {
 		if r.Intn(3) != 0 {
@@ -34,6 +38,15 @@ func Generate(seed int64) *Prog {
 			body = append(body, o)
 		}
 	}
+	for _, o := range arrObjs {
+		if r.Intn(2) == 0 {
+			g.arrs = append(g.arrs, o)
+			body = append(body, &NewArr{O: o})
+		}
+	}
+	// Accesses at run-time indices branch: a few statements fewer keep
+	// programs with byte objects about as costly to compile as others.
+	g.stmts -= len(g.arrs)
 	for n := 1 + r.Intn(3); n > 0; n-- {
 		body = append(body, g.local())
 	}
@@ -111,7 +124,12 @@ func (g *gen) local() Stmt {
 
 func (g *gen) stmt(depth int) Stmt {
 	g.stmts--
-	switch k := g.pick(20); {
+	switch k := g.pick(27); {
+	case k >= 20:
+		if s := g.memStmt(k - 20); s != nil {
+			return s
+		}
+		return g.local()
 	case k < 3:
 		return g.local()
 	case k < 7:
@@ -234,7 +252,14 @@ func (g *gen) index(f *Field) Expr {
 // cond is a condition: a comparison, often with 0 or 1, any value, a
 // nil test, or and/or/not of conditions.
 func (g *gen) cond(depth int) Expr {
-	switch g.pick(8) {
+	switch g.pick(10) {
+	case 8:
+		return g.strEq()
+	case 9:
+		if g.has(ObjKeys) {
+			return &SHas{Key: g.idx(ObjKeys.N), Not: g.chance(3)}
+		}
+		return g.strEq()
 	case 0, 1, 2:
 		return g.compare(depth)
 	case 3:
@@ -294,7 +319,19 @@ func (g *gen) constant() *Const {
 }
 
 func (g *gen) leaf() Expr {
-	switch g.pick(10) {
+	switch g.pick(13) {
+	case 10:
+		if b := g.buf(); b != nil {
+			return &ByteGet{B: b, Index: g.byteIdx(b)}
+		}
+	case 11:
+		if o := g.structArr(); o != nil {
+			return &ElemGet{O: o, Index: g.idx(o.N), F: g.member(o.S, false)}
+		}
+	case 12:
+		if g.has(ObjKeys) {
+			return &SGet{Key: g.idx(ObjKeys.N), F: g.member(StructV, false)}
+		}
 	case 0, 1:
 		return g.constant()
 	case 2, 3, 4:
@@ -364,7 +401,9 @@ func (g *gen) expr(depth int) Expr {
 		return g.leaf()
 	}
 	d := depth - 1
-	switch g.pick(17) {
+	switch g.pick(18) {
+	case 17:
+		return g.strEq()
 	case 0, 1, 2:
 		return &Binop{Op: arithOps[g.pick(len(arithOps))], X: g.expr(d), Y: g.expr(d)}
 	case 3:

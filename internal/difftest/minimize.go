@@ -102,9 +102,40 @@ func (m *mutator) block(body []Stmt) []Stmt {
 			m.expr(&s.X)
 		case *Return:
 			m.expr(&s.X)
+		case *Copy:
+			m.buf(s.Dst)
+			m.expr(&s.Src)
+		case *ByteSet:
+			m.buf(s.B)
+			m.expr(&s.Index)
+			m.expr(&s.X)
+		case *ElemSet:
+			m.expr(&s.Index)
+			m.expr(&s.X)
+		case *SSet:
+			if s.Val != nil && m.hit() {
+				s.Val = nil // the update becomes a delete
+				return body
+			}
+			m.expr(&s.Key)
+			if s.Val != nil {
+				m.expr(&s.Val)
+			}
+		case *SFieldSet:
+			m.expr(&s.Key)
+			m.expr(&s.X)
+		case *SXAdd:
+			m.expr(&s.Key)
+			m.expr(&s.X)
 		}
 	}
 	return body
+}
+
+func (m *mutator) buf(b *Buf) {
+	if b.Index != nil {
+		m.expr(&b.Index)
+	}
 }
 
 // expr offers: e replaced by 0, by each operand, then changes inside.
@@ -147,6 +178,30 @@ func operands(e Expr) []*Expr {
 		if e.Index != nil {
 			return []*Expr{&e.Index}
 		}
+	case *Buf:
+		if e.Index != nil {
+			return []*Expr{&e.Index}
+		}
+	case *STag:
+		return []*Expr{&e.Key}
+	case *StrEq:
+		return []*Expr{&e.X}
+	case *ByteGet:
+		if e.B.Index != nil {
+			return []*Expr{&e.B.Index, &e.Index}
+		}
+		return []*Expr{&e.Index}
+	case *ElemGet:
+		return []*Expr{&e.Index}
+	case *SGet:
+		return []*Expr{&e.Key}
+	case *SHas:
+		return []*Expr{&e.Key}
+	case *LoadBytes:
+		if e.Dst.Index != nil {
+			return []*Expr{&e.Off, &e.Dst.Index}
+		}
+		return []*Expr{&e.Off}
 	}
 	return nil
 }
@@ -184,6 +239,20 @@ func cloneStmt(s Stmt) Stmt {
 		return &FieldSet{Obj: s.Obj, S: s.S, F: s.F, Index: cloneExpr(s.Index), X: cloneExpr(s.X)}
 	case *Return:
 		return &Return{X: cloneExpr(s.X)}
+	case *NewArr:
+		return &NewArr{O: s.O}
+	case *Copy:
+		return &Copy{Dst: cloneBuf(s.Dst), Src: cloneExpr(s.Src), Len: s.Len}
+	case *ByteSet:
+		return &ByteSet{B: cloneBuf(s.B), Index: cloneExpr(s.Index), X: cloneExpr(s.X)}
+	case *ElemSet:
+		return &ElemSet{O: s.O, Index: cloneExpr(s.Index), F: s.F, X: cloneExpr(s.X)}
+	case *SSet:
+		return &SSet{Key: cloneExpr(s.Key), Val: cloneExpr(s.Val)}
+	case *SFieldSet:
+		return &SFieldSet{Key: cloneExpr(s.Key), F: s.F, X: cloneExpr(s.X)}
+	case *SXAdd:
+		return &SXAdd{Key: cloneExpr(s.Key), F: s.F, X: cloneExpr(s.X)}
 	}
 	panic("difftest: unknown statement")
 }
@@ -214,6 +283,31 @@ func cloneExpr(e Expr) Expr {
 		return &MapGet{M: e.M, Key: cloneExpr(e.Key)}
 	case *FieldGet:
 		return &FieldGet{Obj: e.Obj, S: e.S, F: e.F, Index: cloneExpr(e.Index)}
+	case *Buf:
+		return cloneBuf(e)
+	case *PktBytes:
+		c := *e
+		return &c
+	case *STag:
+		return &STag{Key: cloneExpr(e.Key)}
+	case *StrLit:
+		return &StrLit{S: e.S}
+	case *StrEq:
+		return &StrEq{X: cloneExpr(e.X), Lit: e.Lit, Not: e.Not}
+	case *ByteGet:
+		return &ByteGet{B: cloneBuf(e.B), Index: cloneExpr(e.Index)}
+	case *ElemGet:
+		return &ElemGet{O: e.O, Index: cloneExpr(e.Index), F: e.F}
+	case *SGet:
+		return &SGet{Key: cloneExpr(e.Key), F: e.F}
+	case *SHas:
+		return &SHas{Key: cloneExpr(e.Key), Not: e.Not}
+	case *LoadBytes:
+		return &LoadBytes{Off: cloneExpr(e.Off), Dst: cloneBuf(e.Dst), Len: e.Len}
 	}
 	panic("difftest: unknown expression")
+}
+
+func cloneBuf(b *Buf) *Buf {
+	return &Buf{O: b.O, Index: cloneExpr(b.Index), Tag: b.Tag, Map: b.Map}
 }

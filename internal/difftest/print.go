@@ -70,6 +70,28 @@ func printStmt(b *strings.Builder, s Stmt, depth int) {
 		fmt.Fprintf(b, "%s%s = %s\n", ind, fieldString(s.Obj, s.F, s.Index), exprString(s.X))
 	case *Return:
 		fmt.Fprintf(b, "%sreturn %s\n", ind, exprString(s.X))
+	case *NewArr:
+		fmt.Fprintf(b, "%slocal %s = ffi.new('%s')\n", ind, s.O.Name, s.O.Type)
+	case *Copy:
+		n := ""
+		if s.Len >= 0 {
+			n = fmt.Sprintf(", %d", s.Len)
+		}
+		fmt.Fprintf(b, "%sffi.copy(%s, %s%s)\n", ind, exprString(s.Dst), exprString(s.Src), n)
+	case *ByteSet:
+		fmt.Fprintf(b, "%s%s[%s] = %s\n", ind, exprString(s.B), exprString(s.Index), exprString(s.X))
+	case *ElemSet:
+		fmt.Fprintf(b, "%s%s[%s].%s = %s\n", ind, s.O.Name, exprString(s.Index), s.F.Name, exprString(s.X))
+	case *SSet:
+		v := "nil"
+		if s.Val != nil {
+			v = ObjVals.Name + "[" + exprString(s.Val) + "]"
+		}
+		fmt.Fprintf(b, "%s%s = %s\n", ind, smKey(s.Key), v)
+	case *SFieldSet:
+		fmt.Fprintf(b, "%s%s.%s = %s\n", ind, smKey(s.Key), s.F.Name, exprString(s.X))
+	case *SXAdd:
+		fmt.Fprintf(b, "%sxadd(%s.%s, %s)\n", ind, smKey(s.Key), s.F.Name, exprString(s.X))
 	default:
 		panic("difftest: unknown statement")
 	}
@@ -124,6 +146,56 @@ func exprString(e Expr) string {
 		return e.M.Name + "[" + exprString(e.Key) + "]"
 	case *FieldGet:
 		return fieldString(e.Obj, e.F, e.Index)
+	case *Buf:
+		switch {
+		case e.Map:
+			return smKey(e.Index) + ".tag"
+		case e.Tag:
+			return e.O.Name + "[" + exprString(e.Index) + "].tag"
+		case e.Index != nil:
+			return e.O.Name + "[" + exprString(e.Index) + "]"
+		}
+		return e.O.Name
+	case *PktBytes:
+		if e.Dyn != nil {
+			pos := "(" + e.Hdr + " + " + exprString(e.Dyn) + ")"
+			if e.Slice {
+				return fmt.Sprintf("%s(0, %d)", pos, e.W)
+			}
+			return pos
+		}
+		if e.Slice {
+			return fmt.Sprintf("%s(%d, %d)", e.Hdr, e.Off, e.Off+e.W)
+		}
+		return fmt.Sprintf("(%s + %d)", e.Hdr, e.Off)
+	case *STag:
+		return smKey(e.Key) + ".tag"
+	case *StrLit:
+		return luaString(e.S)
+	case *StrEq:
+		op := "=="
+		if e.Not {
+			op = "~="
+		}
+		return "(" + exprString(e.X) + " " + op + " " + luaString(e.Lit) + ")"
+	case *ByteGet:
+		return exprString(e.B) + "[" + exprString(e.Index) + "]"
+	case *ElemGet:
+		return e.O.Name + "[" + exprString(e.Index) + "]." + e.F.Name
+	case *SGet:
+		return smKey(e.Key) + "." + e.F.Name
+	case *SHas:
+		op := "~="
+		if e.Not {
+			op = "=="
+		}
+		return "(" + smKey(e.Key) + " " + op + " nil)"
+	case *LoadBytes:
+		n := ""
+		if e.Len >= 0 {
+			n = fmt.Sprintf(", %d", e.Len)
+		}
+		return "load_bytes(" + exprString(e.Off) + ", " + exprString(e.Dst) + n + ")"
 	}
 	panic("difftest: unknown expression")
 }
@@ -146,4 +218,26 @@ func constString(c *Const) string {
 		return fmt.Sprintf("(-%d%s)", -v, suffix)
 	}
 	return fmt.Sprintf("%d%s", c.V, suffix)
+}
+
+// smKey is sm[keys[k]].
+func smKey(k Expr) string {
+	return MapS.Name + "[" + ObjKeys.Name + "[" + exprString(k) + "]]"
+}
+
+// luaString quotes s for Lua: printable ASCII as it is, every other
+// byte as a three-digit decimal escape.
+func luaString(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= ' ' && c < 0x7f && c != '\'' && c != '\\' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "\\%03d", c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
 }

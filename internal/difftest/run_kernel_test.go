@@ -34,7 +34,7 @@ func compileOptions(noOpt bool) *compile.Options {
 		if m.Hash {
 			typ = "hash"
 		}
-		maps[m.Name] = compile.MapSpec{Type: typ, KeyType: m.Key.Name, ValueType: m.Value.Name, MaxEntries: m.MaxEntries}
+		maps[m.Name] = compile.MapSpec{Type: typ, KeyType: m.KeyType(), ValueType: m.ValueType(), MaxEntries: m.MaxEntries}
 	}
 	return &compile.Options{Maps: maps, CDef: CDef(), NoOptimize: noOpt}
 }
@@ -60,7 +60,7 @@ func runKernel(src string, frame []byte, noOpt bool) (*Result, error) {
 	if err != nil {
 		return nil, &stageError{"run", err}
 	}
-	res := &Result{Ret: ret, H: map[int64]int32{}}
+	res := &Result{Ret: ret, H: map[int64]int32{}, S: map[[8]byte][16]byte{}}
 	if m := coll.Maps[MapA.Name]; m != nil {
 		for i := range res.A {
 			if err := m.Lookup(uint32(i), &res.A[i]); err != nil {
@@ -81,6 +81,17 @@ func runKernel(src string, frame []byte, noOpt bool) (*Result, error) {
 		it := m.Iterate()
 		for it.Next(&k, &v) {
 			res.H[k] = v
+		}
+		if err := it.Err(); err != nil {
+			return nil, &stageError{"run", err}
+		}
+	}
+	if m := coll.Maps[MapS.Name]; m != nil {
+		var k [8]byte
+		var v [16]byte
+		it := m.Iterate()
+		for it.Next(&k, &v) {
+			res.S[k] = v
 		}
 		if err := it.Err(); err != nil {
 			return nil, &stageError{"run", err}

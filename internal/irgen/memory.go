@@ -298,11 +298,18 @@ func (g *builder) storeScalar(o operand, x *ir.Value) {
 // copyMem copies size bytes from src to dst memory. An out-of-range or
 // missing source copies zeros.
 func (g *builder) copyMem(dst, src operand, size int) {
+	// Each access must be aligned in both objects: split where either
+	// needs it (a piece aligned in the source alone can be misaligned
+	// in the destination when they start at offsets of different
+	// alignments, as strs[1] of char [3][5] into a char [8]).
 	var ps []span
-	for _, d := range pieces(dst, 0, size, 8) {
-		for _, s := range pieces(src, int64(d.at), d.size, 8) {
-			ps = append(ps, span{d.at + s.at, s.size})
+	for done := 0; done < size; {
+		k := min(8, memAlign(dst, int64(done)), memAlign(src, int64(done)))
+		for k > size-done {
+			k /= 2
 		}
+		ps = append(ps, span{done, k})
+		done += k
 	}
 	g.needWritable(dst)
 	dm, sm := dst.m.mem, src.m.mem
