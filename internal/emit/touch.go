@@ -11,7 +11,7 @@ import "github.com/cilium/ebpf/asm"
 // written. When it prunes a path against a state in which a stack word
 // holds a precise spilled scalar, it backtracks the current path to mark
 // that word precise too; a write it does not recognise as a spill (a
-// narrow store off a word boundary, a zero stored narrow, an atomic add,
+// narrow store off a word boundary, a zero (kept as zero bytes), an atomic add,
 // a helper filling a buffer) does not end the walk, which then reaches an
 // older state whose stack is not that deep yet. That needs a word written
 // as a spill on one path and otherwise on another, which frame slots
@@ -70,7 +70,9 @@ func mixedStackWrites(insns asm.Instructions) bool {
 				}
 			case op.Class() == asm.StClass && aligned && (n == 8 || ins.Constant != 0):
 				words(ins.Offset, n, spill)
-				if n < 8 {
+				if n < 8 || ins.Constant == 0 {
+					// A zero may be kept as zero bytes rather than
+					// as a spilled constant.
 					words(ins.Offset, n, other)
 				}
 			default:

@@ -26,8 +26,12 @@ func TestMixedStackWrites(t *testing.T) {
 		}, true},
 		{"spills only", asm.Instructions{
 			asm.StoreMem(asm.R10, -8, asm.R0, asm.DWord),
-			storeImm(asm.R10, -8, 0, asm.DWord),
+			storeImm(asm.R10, -8, 7, asm.DWord),
 		}, false},
+		{"spill and a zeroed word", asm.Instructions{
+			asm.StoreMem(asm.R10, -8, asm.R0, asm.DWord),
+			storeImm(asm.R10, -8, 0, asm.DWord),
+		}, true},
 		{"spill and a helper filling the word", asm.Instructions{
 			asm.StoreMem(asm.R10, -8, asm.R0, asm.DWord),
 			asm.Mov.Reg(asm.R1, asm.R10), asm.Add.Imm(asm.R1, -16),

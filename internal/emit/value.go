@@ -75,14 +75,6 @@ func (e *emitter) value(v *ir.Value) {
 		e.add(asm.HostTo(asm.BE, reg(v), bswapSizes[v.Op]))
 	case ir.OpLoad:
 		base, off := e.address(v, 0)
-		if spillReload(v) {
-			// The register as it was spilled, all 64 bits: a narrower
-			// load of the 8-byte spill is a new value to the verifier,
-			// without the bounds a check of the spilled one gave it (a
-			// run-time array index then fails as unbounded).
-			e.add(asm.LoadMem(reg(v), base, off, asm.DWord))
-			break
-		}
 		if signedNarrow(v) {
 			// One sign-extending load (BPF ISA v4, Linux 6.6) instead of
 			// a load and two shifts.
@@ -125,13 +117,6 @@ func (e *emitter) value(v *ir.Value) {
 }
 
 func slotOf(v *ir.Value) *ir.Slot { return v.Aux.(*ir.Slot) }
-
-// spillReload reports whether load v reloads a value register
-// allocation spilled: a load from the start of a "spill" slot.
-func spillReload(v *ir.Value) bool {
-	p := v.Args[0]
-	return p.Op == ir.OpSlotAddr && slotOf(p).Name == "spill" && p.AuxInt == 0 && v.AuxInt == 0
-}
 
 // move emits dst = src unless they are the same register.
 func (e *emitter) move(dst, src asm.Register) {

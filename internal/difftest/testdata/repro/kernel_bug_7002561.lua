@@ -1,5 +1,4 @@
 -- difftest reproducer kernel_bug_7002561: seed 7002561 minimised (optimised: load)
--- skip: Linux 6.18 verifier bug: the optimised build fails to load with EFAULT ("hit verifier bug"; no log, the WARN was printed once already); not the stack-slot precision bug (stores of 1 instead of 0 to the stack do not avoid it)
 -- frame: 0200000000020200000000010800465c00467718000075061943efe458da738463b39404000048cf3c49c2de0345cf40b7b3602d5198593ef1ae020405b4a26d69f400d937beae9f254fa07490222d43fcc695af
 -- want: ret=0x0 a=[0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0] h={0:0} out=[0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0]
 local difftest = function(skb)

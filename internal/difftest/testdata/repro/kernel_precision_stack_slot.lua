@@ -1,5 +1,4 @@
 -- difftest reproducer kernel_precision_stack_slot: seed 2000627 minimised (unoptimised: load)
--- skip: Linux 6.18 verifier bug: loading fails with EFAULT and dmesg shows "verifier bug: stack slot 13, total slots 13 (i >= func->allocated_stack / BPF_REG_SIZE)" from __mark_chain_precision (unoptimised build only); the slots zeroed with BPF_ST imm 0 (STACK_ZERO) are not in the instruction history that precision backtracking clears: the same program with imm 1 loads
 -- frame: 020000000002020000000001080046840029ecef4000e411d3691d2e4b52139fc4c294040000df0287440011cc1063f78b61357cafbcb8
 -- want: ret=0x0 a=[0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0] h={} out=[0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0 0x0]
 local difftest = function(skb)
