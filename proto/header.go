@@ -13,6 +13,9 @@ type Field struct {
 	// Pseudo marks the IP addresses, which the transport checksums after
 	// the header cover through their pseudo-header.
 	Pseudo bool
+	// Dest marks the destination address, which a routing header with
+	// segments left replaces in the pseudo-header by the final one.
+	Dest bool
 }
 
 // IsBitfield reports whether f is a bitfield.
@@ -110,8 +113,19 @@ type Header struct {
 	Demux   string
 	Carries []Carried
 	// Fragment is the field that is not zero in every fragment but the
-	// first, which carries no transport header (IPv4's foffset).
+	// first, which carries no transport header (IPv4's foffset, the IPv6
+	// fragment header's offset).
 	Fragment string
+	// Ext are the extension headers that can come between an IP header
+	// and its transport header, with the protocol numbers (below 64) that
+	// say one follows; ExtMax is how many of them a write of an address
+	// follows to the transport checksum. Each holds the next protocol
+	// number in its Demux field and is as long as its Next["data"] says.
+	Ext    []Carried
+	ExtMax int
+	// Routed is the field of a routing header that is not zero while
+	// the IP destination is not the final one (segments_left).
+	Routed string
 }
 
 // Field returns the field called name.
@@ -221,9 +235,10 @@ var headers = map[string]*Header{
 		{Name: "proto", Off: 9, Size: 1},
 		{Name: "hchecksum", Off: 10, Size: 2},
 		{Name: "src", Off: 12, Size: 4, Pseudo: true},
-		{Name: "dst", Off: 16, Size: 4, Pseudo: true},
+		{Name: "dst", Off: 16, Size: 4, Pseudo: true, Dest: true},
 	}, Next: map[string]Next{"icmp": afterIP, "udp": afterIP, "tcp": afterIP, "gre": afterIP, "ah": afterIP, "data": afterIP},
-		Checksum: ipCsum, Demux: "proto", Carries: []Carried{{"tcp", 6}, {"udp", 17}}, Fragment: "foffset"},
+		Checksum: ipCsum, Demux: "proto", Carries: []Carried{{"tcp", 6}, {"udp", 17}}, Fragment: "foffset",
+		Ext: []Carried{{"ah", 51}}, ExtMax: 2},
 	"icmp": {Name: "icmp", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},
@@ -238,27 +253,28 @@ var headers = map[string]*Header{
 		{Name: "hop_limit", Off: 7, Size: 1},
 		{Name: "src_hi", Off: 8, Size: 8, Pseudo: true},
 		{Name: "src_lo", Off: 16, Size: 8, Pseudo: true},
-		{Name: "dst_hi", Off: 24, Size: 8, Pseudo: true},
-		{Name: "dst_lo", Off: 32, Size: 8, Pseudo: true},
-	}, Next: afterIP6(fixed(40)), Demux: "next_header", Carries: []Carried{{"tcp", 6}, {"udp", 17}, {"icmp6", 58}}},
+		{Name: "dst_hi", Off: 24, Size: 8, Pseudo: true, Dest: true},
+		{Name: "dst_lo", Off: 32, Size: 8, Pseudo: true, Dest: true},
+	}, Next: afterIP6(fixed(40)), Demux: "next_header", Carries: []Carried{{"tcp", 6}, {"udp", 17}, {"icmp6", 58}},
+		Ext: []Carried{{"ip6_opt", 0}, {"ip6_route", 43}, {"ip6_frag", 44}, {"ah", 51}, {"ip6_opt", 60}}, ExtMax: 8},
 	// Hop-by-hop and destination options share this format.
 	"ip6_opt": {Name: "ip6_opt", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "ext_len", Off: 1, Size: 1},
 		{Name: "pad", Off: 2, Size: 1, Len: 6},
-	}, Next: afterIP6(afterIP6Opt)},
+	}, Next: afterIP6(afterIP6Opt), Demux: "next_header"},
 	"ip6_route": {Name: "ip6_route", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "ext_len", Off: 1, Size: 1},
 		{Name: "type", Off: 2, Size: 1},
 		{Name: "segments_left", Off: 3, Size: 1},
-	}, Next: afterIP6(afterIP6Opt)},
+	}, Next: afterIP6(afterIP6Opt), Demux: "next_header", Routed: "segments_left"},
 	"ip6_frag": {Name: "ip6_frag", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "offset", Off: 2, Size: 2, Bit: 0, Bits: 13},
 		{Name: "more", Off: 2, Size: 2, Bit: 15, Bits: 1},
 		{Name: "identification", Off: 4, Size: 4},
-	}, Next: afterIP6(fixed(8))},
+	}, Next: afterIP6(fixed(8)), Demux: "next_header", Fragment: "offset"},
 	// The authentication header, in IPv4 and IPv6: its length counts
 	// 4-byte words after the first two.
 	"ah": {Name: "ah", Size: 12, Fields: []Field{
@@ -266,7 +282,7 @@ var headers = map[string]*Header{
 		{Name: "payload_len", Off: 1, Size: 1},
 		{Name: "spi", Off: 4, Size: 4},
 		{Name: "seq", Off: 8, Size: 4},
-	}, Next: withIcmp(afterIP6(afterAH), afterAH)},
+	}, Next: withIcmp(afterIP6(afterAH), afterAH), Demux: "next_header"},
 	// GRE (RFC 2784, 2890): the checksum, key and sequence number after
 	// the first word are there when their flags are set.
 	"gre": {Name: "gre", Size: 4, Fields: []Field{

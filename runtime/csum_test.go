@@ -9,8 +9,11 @@ import (
 // recomputeChecksums returns frame with every checksum computed afresh
 // in Go, from scratch: the IPv4 header checksum, and the TCP, UDP (when
 // not 0), ICMP and ICMPv6 checksums of an unfragmented (or first)
-// IPv4 packet or an IPv6 packet without extension headers, inner
-// headers of VXLAN first. What the kernel programs write must equal it.
+// IPv4 or IPv6 packet, after any IPv6 extension headers and
+// authentication header (a routing header with segments left putting
+// its first segment, the final destination, in the pseudo-header),
+// inner headers of VXLAN first. What the kernel programs write must
+// equal it.
 func recomputeChecksums(frame []byte) []byte {
 	out := append([]byte(nil), frame...)
 	fixL2(out, 0)
@@ -30,14 +33,47 @@ func fixL2(f []byte, off int) {
 		hlen := int(f[off]&0x0f) * 4
 		frag := binary.BigEndian.Uint16(f[off+6:]) & 0x1fff
 		if frag == 0 {
-			fixL4(f, off+hlen, f[off+9], f[off+12:off+16], f[off+16:off+20])
+			fixExt(f, off+hlen, f[off+9], f[off+12:off+16], f[off+16:off+20])
 		}
 		binary.BigEndian.PutUint16(f[off+10:], 0)
 		binary.BigEndian.PutUint16(f[off+10:], packet.Checksum(f[off:off+hlen]))
 	case packet.EthIPv6:
-		fixL4(f, off+packet.IPv6HdrLen, f[off+6], f[off+8:off+24], f[off+24:off+40])
+		fixExt(f, off+packet.IPv6HdrLen, f[off+6], f[off+8:off+24], f[off+24:off+40])
 	}
 }
+
+// fixExt fixes the checksum of the transport header that the extension
+// headers from off lead to, proto the protocol number of the first.
+func fixExt(f []byte, off int, proto byte, src, dst []byte) {
+	for {
+		switch proto {
+		case packet.ProtoHopOpts, packet.ProtoDstOpts, protoRouting:
+			if proto == protoRouting && f[off+3] != 0 {
+				dst = f[off+8 : off+24] // segment 0, the final destination
+			}
+			proto, off = f[off], off+(int(f[off+1])+1)*8
+		case protoFragment:
+			if binary.BigEndian.Uint16(f[off+2:])&0xfff8 != 0 {
+				return // a later fragment
+			}
+			proto, off = f[off], off+8
+		case protoAH:
+			proto, off = f[off], off+(int(f[off+1])+2)*4
+		default:
+			fixL4(f, off, proto, src, dst)
+			return
+		}
+	}
+}
+
+// Protocol numbers of extension headers the packet package has no
+// names for.
+const (
+	protoRouting  = 43
+	protoFragment = 44
+	protoAH       = 51
+	protoESP      = 50
+)
 
 // fixL4 fixes the checksum of the transport header at off, protocol
 // proto, whose IP addresses are src and dst.

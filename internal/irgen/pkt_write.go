@@ -145,6 +145,10 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 	if c := p.hdr.Checksum; c != nil && f.Name != c.Field {
 		own = &p
 	}
+	var walk *transportWalk
+	if f.Pseudo && p.hdr.Demux != "" {
+		walk = g.walkTransport(p, f)
+	}
 	var extra []pktNeed
 	for s := p.sums; s != nil; s = s.next {
 		extra = append(extra, *within(s.at))
@@ -169,8 +173,8 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 			ch := g.csumUpdate(*own, diff(g.parityIn(p, rel, *own)), false)
 			changed = append(changed, fieldChange{at: p, change: ch})
 		}
-		if f.Pseudo {
-			if ch := g.pseudoUpdate(p, diff(parity{})); ch != nil {
+		if walk != nil {
+			if ch := g.pseudoUpdate(walk, diff(parity{})); ch != nil {
 				changed = append(changed, fieldChange{at: p, change: ch})
 			}
 		}
@@ -183,6 +187,15 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 		}
 		return nil
 	})
+	if walk != nil && walk.deep != nil {
+		// Too many extension headers to find the transport checksum:
+		// the write does nothing.
+		end := g.newBlock()
+		g.jump(end)
+		g.b = walk.deep
+		g.jump(end)
+		g.enter(end)
+	}
 }
 
 // fieldChange is what a checksum field's change, inside the header at
@@ -381,68 +394,4 @@ func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
 	g.jump(join)
 	g.enter(join)
 	return change
-}
-
-// pseudoUpdate adds diff, the change of an address in the IP header at
-// p, to the checksum of the transport header p carries: TCP or UDP
-// (and ICMPv6 after IPv6), found by the header's protocol field, in the
-// first fragment only. It returns what the checksum field's change adds
-// to a checksum over it (0 where none changed), or nil when the header
-// carries none.
-func (g *builder) pseudoUpdate(p pktRef, diff *ir.Value) *ir.Value {
-	h := p.hdr
-	if h.Demux == "" {
-		return nil
-	}
-	ip := pktOp(p, h.Name)
-	proto := g.pktMember(ip, h.Demux, h.Name+"."+h.Demux)
-	var frag *ir.Value
-	if h.Fragment != "" {
-		frag = g.pktMember(ip, h.Fragment, h.Name+"."+h.Fragment).v
-	}
-	done := g.newBlock()
-	var changes []*ir.Value
-	var ends []*ir.Block
-	for _, c := range h.Carries {
-		next := g.newBlock()
-		cond := g.value(ir.OpEq, ir.Bool, proto.v, g.konst(c.Proto))
-		if frag != nil {
-			yes := g.newBlock()
-			g.branch(cond, yes, next)
-			g.enter(yes)
-			cond = g.value(ir.OpEq, ir.Bool, frag, g.konst(0))
-		}
-		this := g.newBlock()
-		g.branch(cond, this, next)
-		g.enter(this)
-		t := g.pktMember(ip, c.Name, h.Name+"."+c.Name).pkt
-		cs := t.hdr.Checksum
-		f, _ := t.hdr.Field(cs.Field)
-		ch := g.pktChecked(t, int64(f.Off), 2, nil, func(*ir.Value, int64) *ir.Value {
-			return g.csumUpdate(t, diff, true)
-		})
-		if g.b != nil {
-			changes, ends = append(changes, ch), append(ends, g.b)
-		}
-		g.jump(done)
-		g.enter(next)
-	}
-	g.jump(done)
-	g.enter(done)
-	if g.b == nil {
-		return nil
-	}
-	args := make([]*ir.Value, len(done.Preds))
-	for i, pb := range done.Preds {
-		args[i] = nil
-		for k, e := range ends {
-			if e == pb {
-				args[i] = changes[k]
-			}
-		}
-		if args[i] == nil {
-			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
-		}
-	}
-	return g.phi(done, ir.U64, args)
 }
