@@ -87,6 +87,10 @@ type Checksum struct {
 	// L3 marks a network-layer checksum (bpf_l3_csum_replace); the
 	// others are transport checksums (bpf_l4_csum_replace).
 	L3 bool
+	// When, if set, is the flag field (a 1-bit bitfield) that says the
+	// checksum is there (GRE's c): with it 0 there is none, and the
+	// checksum field's bytes are something else.
+	When string
 }
 
 // Carried is a transport header an IP header can carry and the protocol
@@ -190,6 +194,7 @@ var (
 	udpCsum  = &Checksum{Field: "crc", Payload: true, Pseudo: true, ZeroNone: true}
 	icmpCsum = &Checksum{Field: "checksum", Payload: true}
 	icmp6Sum = &Checksum{Field: "checksum", Payload: true, Pseudo: true}
+	greCsum  = &Checksum{Field: "checksum", Payload: true, When: "c"}
 )
 
 // Eth is the dissector chain's root, pkt (alias eth).
@@ -284,14 +289,17 @@ var headers = map[string]*Header{
 		{Name: "seq", Off: 8, Size: 4},
 	}, Next: withIcmp(afterIP6(afterAH), afterAH), Demux: "next_header"},
 	// GRE (RFC 2784, 2890): the checksum, key and sequence number after
-	// the first word are there when their flags are set.
+	// the first word are there when their flags are set. The checksum,
+	// over the GRE header and all it carries, is the field after the
+	// fixed part when c is 1.
 	"gre": {Name: "gre", Size: 4, Fields: []Field{
 		{Name: "c", Size: 2, Bit: 0, Bits: 1},
 		{Name: "k", Size: 2, Bit: 2, Bits: 1},
 		{Name: "s", Size: 2, Bit: 3, Bits: 1},
 		{Name: "version", Size: 2, Bit: 13, Bits: 3},
 		{Name: "protocol", Off: 2, Size: 2},
-	}, Next: map[string]Next{"ip": afterGRE, "ip6": afterGRE, "eth": afterGRE, "data": afterGRE}},
+		{Name: "checksum", Off: 4, Size: 2},
+	}, Next: map[string]Next{"ip": afterGRE, "ip6": afterGRE, "eth": afterGRE, "data": afterGRE}, Checksum: greCsum},
 	"icmp6": {Name: "icmp6", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},

@@ -28,6 +28,12 @@ func fixL2(f []byte, off int) {
 		typ = binary.BigEndian.Uint16(f[off+2:])
 		off += packet.VLANHdrLen
 	}
+	fixNet(f, off, typ)
+}
+
+// fixNet fixes the checksums of the network packet of ethertype typ at
+// off.
+func fixNet(f []byte, off int, typ uint16) {
 	switch typ {
 	case packet.EthIPv4:
 		hlen := int(f[off]&0x0f) * 4
@@ -73,6 +79,8 @@ const (
 	protoFragment = 44
 	protoAH       = 51
 	protoESP      = 50
+	protoGRE      = 47
+	ethTEB        = 0x6558 // GRE carrying Ethernet
 )
 
 // fixL4 fixes the checksum of the transport header at off, protocol
@@ -106,6 +114,25 @@ func fixL4(f []byte, off int, proto byte, src, dst []byte) {
 		at = 2
 	case packet.ProtoICMPv6:
 		at, acc = 2, pseudo()
+	case protoGRE:
+		// RFC 2784: the checksum, when C is set, covers the GRE header
+		// and what it carries, after which come the key and sequence
+		// number when K and S are set.
+		flags := binary.BigEndian.Uint16(seg)
+		hl := 4
+		for _, bit := range []uint16{0x8000, 0x2000, 0x1000} {
+			if flags&bit != 0 {
+				hl += 4
+			}
+		}
+		if typ := binary.BigEndian.Uint16(seg[2:]); typ == ethTEB {
+			fixL2(f, off+hl)
+		} else {
+			fixNet(f, off+hl, typ)
+		}
+		if flags&0x8000 != 0 {
+			at = 4
+		}
 	}
 	if at < 0 {
 		return

@@ -178,6 +178,7 @@ var userErrors = []errorCase{
 	{name: "xdp_too_far", prelude: "--! kind XDP\n", body: "return skb.data[70000] --! error: \"this reaches 70001 bytes into the packet; packet programs reach at most 65535\""},
 	{name: "xdp_store_mixed", prelude: "--! kind XDP\n", body: "local d = pkt.ip.udp.data\nif skb.ingress_ifindex > 1 then d = pkt.ip.tcp.data end\nd[0] = 1 --! error: \"'d' points into different headers on different paths, so the checksums to keep right are not known; assign on each path\""},
 	{name: "xdp_store_header", prelude: "--! kind XDP\n", body: "pkt.ip.udp = 1 --! error: \"pkt.ip.udp is a header; assign to its fields, as in pkt.ip.udp.src_port\""},
+	{name: "xdp_store_gre_c", prelude: "--! kind XDP\n", body: "pkt.ip.gre.c = 1 --! error: \"pkt.ip.gre.c says whether the gre checksum is there, so writing it would make other bytes the checksum or stop it being one; it cannot be assigned\""},
 	{name: "xdp_store_index", prelude: "--! kind XDP\n", body: "pkt.ip[0] = 1 --! error: \"'pkt.ip' is the ip header; assign to a field by name, or to bytes through pkt.ip.data[i]\""},
 	{name: "xdp_store_array", prelude: "--! kind XDP\n", body: "pkt.dst = pkt.ip.udp.data --! error: \"cannot assign pkt.ip.udp.data to 'pkt.dst' (6 bytes): assign a header array of the same size, a number or a string\""},
 	{name: "xdp_store_string", prelude: "--! kind XDP\n", body: "pkt.dst = 'abcdefgh' --! error: \"the string (8 bytes) does not fit in 'pkt.dst' (6 bytes)\""},

@@ -44,6 +44,9 @@ func (g *builder) storePkt(obj, key, val operand, name string) {
 			}
 			g.errorf("%s has no field '%s'%s", obj.what, fname, suggest(fname, p.hdr.Names()))
 		}
+		if c := p.hdr.Checksum; c != nil && c.When == f.Name {
+			g.errorf("%s says whether the %s checksum is there, so writing it would make other bytes the checksum or stop it being one; it cannot be assigned", name, p.hdr.Name)
+		}
 		switch {
 		case f.Len > 0:
 			g.storePktArray(g.pktArray(p, f), f.Len*f.Size, val, name)
@@ -173,12 +176,12 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 			ch := g.csumUpdate(*own, diff(g.parityIn(p, rel, *own)), false)
 			changed = append(changed, fieldChange{at: p, change: ch})
 		}
-		if walk != nil {
+		if walk != nil && g.b != nil {
 			if ch := g.pseudoUpdate(walk, diff(parity{})); ch != nil {
 				changed = append(changed, fieldChange{at: p, change: ch})
 			}
 		}
-		for s := p.sums; s != nil; s = s.next {
+		for s := p.sums; s != nil && g.b != nil; s = s.next {
 			d := diff(g.parityIn(p, rel, s.at))
 			for _, c := range changed {
 				d = g.value(ir.OpAdd, ir.U64, d, g.rotate(c.change, g.parityIn(c.at, 0, s.at)))
@@ -324,8 +327,42 @@ func (g *builder) csumWords(x *ir.Value, n int, par parity) *ir.Value {
 // header change when pseudo is set), as the kind updates checksums. It
 // returns what the checksum field's change adds to a checksum over the
 // field: diff's negation, or 0 when the field stays (a UDP checksum of
-// 0 means none).
+// 0 means none; a checksum whose flag says it is not there).
 func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
+	c := h.hdr.Checksum
+	if c.When == "" {
+		return g.csumApply(h, diff, pseudo)
+	}
+	// The flag says whether the checksum is there; the field lies past
+	// the header's fixed part, so it is checked against the end too.
+	flag, _ := h.hdr.Field(c.When)
+	f, _ := h.hdr.Field(c.Field)
+	on := g.pktField(pktOp(h, h.hdr.Name), flag).v
+	from := g.b
+	yes, join := g.newBlock(), g.newBlock()
+	g.branch(g.value(ir.OpNe, ir.Bool, on, g.konst(0)), yes, join)
+	g.enter(yes)
+	ch := g.pktChecked(h, int64(f.Off), 2, nil, func(*ir.Value, int64) *ir.Value {
+		return g.csumApply(h, diff, pseudo)
+	})
+	g.jump(join)
+	g.enter(join)
+	if g.b == nil {
+		return nil
+	}
+	args := make([]*ir.Value, len(join.Preds))
+	for i, pb := range join.Preds {
+		if pb == from || ch == nil {
+			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
+		} else {
+			args[i] = ch
+		}
+	}
+	return g.phi(join, ir.U64, args)
+}
+
+// csumApply is csumUpdate for a checksum that is there.
+func (g *builder) csumApply(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
 	c := h.hdr.Checksum
 	f, _ := h.hdr.Field(c.Field)
 	at := h.off + int64(f.Off)
