@@ -62,6 +62,9 @@ func (g *builder) storePkt(obj, key, val operand, name string) {
 	if !p.hdr.Bytes {
 		g.errorf("'%s' is the %s header; assign to a field by name, or to bytes through %s.data[i]", obj.what, p.hdr.Name, obj.what)
 	}
+	if c := p.carrier; c != nil {
+		g.errorf("%s is the payload of the %s header: which transport checksum covers it (TCP, UDP, ICMP) depends on %s.%s at run time, so it cannot be assigned; assign through the transport header, as in pkt.ip.udp.data[i] after testing %s.%s", baseName(name), c.Name, c.Name, c.Demux, c.Name, c.Demux)
+	}
 	q, rel := g.pktIndex(obj, key, name)
 	x := g.toInt(val, "the value assigned to "+name)
 	g.pktWrite(q.pkt, proto.Field{}, rel, 1, func(*ir.Value) *ir.Value { return x })
