@@ -88,6 +88,14 @@ func TestPacketWritesAfterExtensionHeaders(t *testing.T) {
 		{"eight options", frameOpts(8), writeSrcLo, setSrcLo, false},
 		{"nine options", frameOpts(9), writeSrcLo, func([]byte) {}, true},
 		{"two writes", frameTwoOpts6, writeSrcLo + "; " + writeDstLo, func(f []byte) { setSrcLo(f); setDstLo(f) }, false},
+		{"every address half and a port", frameTwoOpts6, "local ip = pkt.ip6; ip.src_hi, ip.src_lo, ip.dst_hi, ip.dst_lo = ip.dst_hi, ip.dst_lo, ip.src_hi, ip.src_lo; ip.ip6_opt.ip6_opt.tcp.dst_port = hton(80, 16)",
+			func(f []byte) {
+				var a [16]byte
+				copy(a[:], f[ip4+8:ip4+24])
+				copy(f[ip4+8:ip4+24], f[ip4+24:ip4+40])
+				copy(f[ip4+24:ip4+40], a[:])
+				put16(f, l46+32+2, 80)
+			}, false},
 	}
 	for _, pk := range directKinds {
 		t.Run(pk.name, func(t *testing.T) {

@@ -13,8 +13,11 @@ import (
 // its size; a byte of data a number. Every checksum over the written
 // bytes is updated incrementally (RFC 1624): the header's own, those of
 // the transport headers before it whose checksum covers what follows
-// them (UDP over a VXLAN tunnel), and, for an IP address, that of the
-// transport header the IP header carries (its pseudo-header). XDP
+// them (UDP over a VXLAN tunnel, GRE when its C bit says it has one),
+// and, for an IP address, that of the transport header the IP header
+// carries (its pseudo-header), past extension headers (pkt_pseudo.go).
+// The payload of an IP-level header is not written: which transport
+// checksum covers it is known only at run time. XDP
 // programs update them themselves; TC programs call bpf_l3_csum_replace
 // and bpf_l4_csum_replace with the difference, which also handle the
 // socket buffer's checksum state. A write where the bytes are not in the
