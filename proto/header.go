@@ -16,6 +16,11 @@ type Field struct {
 	// Dest marks the destination address, which a routing header with
 	// segments left replaces in the pseudo-header by the final one.
 	Dest bool
+	// Length marks the length a transport pseudo-header holds: IPv4's
+	// tlen and IPv6's payload_len (less the header and extension headers)
+	// for TCP and ICMPv6, and, for UDP, whose checksum has OwnLength,
+	// UDP's own length field, which its checksum so covers twice.
+	Length bool
 }
 
 // IsBitfield reports whether f is a bitfield.
@@ -87,6 +92,9 @@ type Checksum struct {
 	// L3 marks a network-layer checksum (bpf_l3_csum_replace); the
 	// others are transport checksums (bpf_l4_csum_replace).
 	L3 bool
+	// OwnLength says the pseudo-header holds the header's own Length
+	// field (UDP), not the IP header's.
+	OwnLength bool
 	// When, if set, is the flag field (a 1-bit bitfield) that says the
 	// checksum is there (GRE's c): with it 0 there is none, and the
 	// checksum field's bytes are something else.
@@ -191,7 +199,7 @@ var (
 	// transport are the checksums of the transport headers.
 	ipCsum   = &Checksum{Field: "hchecksum", L3: true}
 	tcpCsum  = &Checksum{Field: "cksum", Payload: true, Pseudo: true}
-	udpCsum  = &Checksum{Field: "crc", Payload: true, Pseudo: true, ZeroNone: true}
+	udpCsum  = &Checksum{Field: "crc", Payload: true, Pseudo: true, ZeroNone: true, OwnLength: true}
 	icmpCsum = &Checksum{Field: "checksum", Payload: true}
 	icmp6Sum = &Checksum{Field: "checksum", Payload: true, Pseudo: true}
 	greCsum  = &Checksum{Field: "checksum", Payload: true, When: "c"}
@@ -230,7 +238,7 @@ var headers = map[string]*Header{
 		{Name: "ver", Size: 1, Bit: 0, Bits: 4},
 		{Name: "hlen", Size: 1, Bit: 4, Bits: 4},
 		{Name: "tos", Off: 1, Size: 1},
-		{Name: "tlen", Off: 2, Size: 2},
+		{Name: "tlen", Off: 2, Size: 2, Length: true},
 		{Name: "identification", Off: 4, Size: 2},
 		{Name: "ffo_unused", Off: 6, Size: 2, Bit: 0, Bits: 1},
 		{Name: "df", Off: 6, Size: 2, Bit: 1, Bits: 1},
@@ -253,7 +261,7 @@ var headers = map[string]*Header{
 		{Name: "ver", Size: 4, Bit: 0, Bits: 4},
 		{Name: "priority", Size: 4, Bit: 4, Bits: 8},
 		{Name: "flow_label", Size: 4, Bit: 12, Bits: 20},
-		{Name: "payload_len", Off: 4, Size: 2},
+		{Name: "payload_len", Off: 4, Size: 2, Length: true},
 		{Name: "next_header", Off: 6, Size: 1},
 		{Name: "hop_limit", Off: 7, Size: 1},
 		{Name: "src_hi", Off: 8, Size: 8, Pseudo: true},
@@ -308,7 +316,7 @@ var headers = map[string]*Header{
 	"udp": {Name: "udp", Size: 8, Fields: []Field{
 		{Name: "src_port", Size: 2},
 		{Name: "dst_port", Off: 2, Size: 2},
-		{Name: "length", Off: 4, Size: 2},
+		{Name: "length", Off: 4, Size: 2, Length: true},
 		{Name: "crc", Off: 6, Size: 2},
 	}, Next: map[string]Next{"data": fixed(8), "vxlan": fixed(8)}, Checksum: udpCsum},
 	"tcp": {Name: "tcp", Size: 20, Fields: []Field{

@@ -34,8 +34,12 @@ func fixL2(f []byte, off int) {
 // fixNet fixes the checksums of the network packet of ethertype typ at
 // off.
 func fixNet(f []byte, off int, typ uint16) {
+	// The IP header's length says where the packet ends: bytes after it
+	// are padding, under no checksum.
+	end := func(n int) []byte { return f[:min(len(f), n)] }
 	switch typ {
 	case packet.EthIPv4:
+		f = end(off + int(binary.BigEndian.Uint16(f[off+2:])))
 		hlen := int(f[off]&0x0f) * 4
 		frag := binary.BigEndian.Uint16(f[off+6:]) & 0x1fff
 		if frag == 0 {
@@ -44,6 +48,7 @@ func fixNet(f []byte, off int, typ uint16) {
 		binary.BigEndian.PutUint16(f[off+10:], 0)
 		binary.BigEndian.PutUint16(f[off+10:], packet.Checksum(f[off:off+hlen]))
 	case packet.EthIPv6:
+		f = end(off + packet.IPv6HdrLen + int(binary.BigEndian.Uint16(f[off+4:])))
 		fixExt(f, off+packet.IPv6HdrLen, f[off+6], f[off+8:off+24], f[off+24:off+40])
 	}
 }
@@ -106,6 +111,8 @@ func fixL4(f []byte, off int, proto byte, src, dst []byte) {
 		if binary.BigEndian.Uint16(seg[6:]) == 0 {
 			return // no checksum
 		}
+		// UDP's length, in its pseudo-header too, says where it ends.
+		seg = seg[:min(len(seg), int(binary.BigEndian.Uint16(seg[4:])))]
 		if binary.BigEndian.Uint16(seg[2:]) == packet.PortVXLAN {
 			fixL2(f, off+packet.UDPHdrLen+packet.VXLANHdrLen)
 		}

@@ -29,6 +29,7 @@ const noTransport = 0xff
 // more extension headers come than the walk follows; it has no end yet.
 type transportWalk struct {
 	ip    pktRef
+	field proto.Field
 	v     *ir.Value
 	off   int64
 	max   int64
@@ -37,13 +38,13 @@ type transportWalk struct {
 }
 
 // walkTransport walks from the IP header at p to what its extension
-// headers lead to, for a write of address field f.
+// headers lead to, for a write of field f (an address or the length).
 func (g *builder) walkTransport(p pktRef, f proto.Field) *transportWalk {
 	h := p.hdr
 	ip := pktOp(p, h.Name)
 	pr := g.pktMember(ip, h.Demux, h.Name+"."+h.Demux).v
 	pos := g.pktMember(ip, "data", h.Name+".data").pkt
-	w := &transportWalk{ip: p, off: pos.off}
+	w := &transportWalk{ip: p, field: f, off: pos.off}
 	exit, none := g.newBlock(), g.newBlock()
 	type arrival struct {
 		b        *ir.Block
@@ -232,9 +233,10 @@ func extTable(h *proto.Header, f proto.Field) extFacts {
 	return e
 }
 
-// pseudoUpdate adds diff, the change of an address in the IP header the
-// walk w started at, to the checksum of the transport header the walk
-// ended at: TCP or UDP (and ICMPv6 after IPv6). It returns what the
+// pseudoUpdate adds diff, the change of an address or the length in the
+// IP header the walk w started at, to the checksum of the transport
+// header the walk ended at: TCP or UDP (and ICMPv6 after IPv6; not UDP
+// for the length, its own being in its pseudo-header). It returns what the
 // checksum field's change adds to a checksum over it (0 where none
 // changed), or nil when no path changes one.
 func (g *builder) pseudoUpdate(w *transportWalk, diff *ir.Value) *ir.Value {
@@ -245,10 +247,13 @@ func (g *builder) pseudoUpdate(w *transportWalk, diff *ir.Value) *ir.Value {
 	var changes []*ir.Value
 	var ends []*ir.Block
 	for _, c := range w.ip.hdr.Carries {
+		th, _ := proto.Lookup(c.Name)
+		if w.field.Length && th.Checksum.OwnLength {
+			continue // its pseudo-header holds its own length
+		}
 		this, next := g.newBlock(), g.newBlock()
 		g.branch(g.value(ir.OpEq, ir.Bool, w.proto, g.konst(c.Proto)), this, next)
 		g.enter(this)
-		th, _ := proto.Lookup(c.Name)
 		t := pktRef{v: w.v, off: w.off, hdr: th, max: w.max}
 		cs := th.Checksum
 		f, _ := th.Field(cs.Field)

@@ -155,7 +155,7 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 		own = &p
 	}
 	var walk *transportWalk
-	if f.Pseudo && p.hdr.Demux != "" {
+	if (f.Pseudo || f.Length) && p.hdr.Demux != "" {
 		walk = g.walkTransport(p, f)
 	}
 	var extra []pktNeed
@@ -181,6 +181,11 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 		if own != nil {
 			ch := g.csumUpdate(*own, diff(g.parityIn(p, rel, *own)), false)
 			changed = append(changed, fieldChange{at: p, change: ch})
+			if f.Length && own.hdr.Checksum.OwnLength && g.b != nil {
+				// UDP's length is in its pseudo-header too.
+				ch := g.csumUpdate(*own, diff(parity{}), true)
+				changed = append(changed, fieldChange{at: p, change: ch})
+			}
 		}
 		if walk != nil && g.b != nil {
 			if ch := g.pseudoUpdate(walk, diff(parity{})); ch != nil {
