@@ -251,7 +251,7 @@ var headers = map[string]*Header{
 		{Name: "dst", Off: 16, Size: 4, Pseudo: true, Dest: true},
 	}, Next: map[string]Next{"icmp": afterIP, "udp": afterIP, "tcp": afterIP, "gre": afterIP, "ah": afterIP, "data": afterIP},
 		Checksum: ipCsum, Demux: "proto", Carries: []Carried{{"tcp", 6}, {"udp", 17}}, Fragment: "foffset",
-		Ext: []Carried{{"ah", 51}}, ExtMax: 2},
+		Ext: []Carried{{"ah", 51}}, ExtMax: 1},
 	"icmp": {Name: "icmp", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},

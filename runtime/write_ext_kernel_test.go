@@ -34,9 +34,10 @@ var (
 			TCP(packet.TCP{Src: 5, Dst: 6}).Payload([]byte("whole")).Bytes()
 	frameLaterFrag = ext6(protoFragment).Payload([]byte{packet.ProtoUDP, 0, 0x01, 0x09, 0xde, 0xad, 0xbe, 0xef}).
 			Payload([]byte("middle of a datagram")).Bytes()
-	frameAH6  = ext6(protoAH).Payload(ah6(packet.ProtoUDP)).UDP(7, 8).Payload([]byte("auth")).Bytes()
-	frameAH4  = packet.Ethernet(packet.EthIPv4).IPv4(packet.IPv4{Src: ip4a, Dst: ip4b, Proto: protoAH}).Payload(ah6(packet.ProtoTCP)).TCP(packet.TCP{Src: 9, Dst: 10}).Payload([]byte("v4")).Bytes()
-	frameESP6 = ext6(protoESP).Payload([]byte{0, 0, 0x10, 1, 0, 0, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd}).Bytes()
+	frameAH6   = ext6(protoAH).Payload(ah6(packet.ProtoUDP)).UDP(7, 8).Payload([]byte("auth")).Bytes()
+	frameAH4   = packet.Ethernet(packet.EthIPv4).IPv4(packet.IPv4{Src: ip4a, Dst: ip4b, Proto: protoAH}).Payload(ah6(packet.ProtoTCP)).TCP(packet.TCP{Src: 9, Dst: 10}).Payload([]byte("v4")).Bytes()
+	frameAH4x2 = packet.Ethernet(packet.EthIPv4).IPv4(packet.IPv4{Src: ip4a, Dst: ip4b, Proto: protoAH}).Payload(ah6(protoAH)).Payload(ah6(packet.ProtoTCP)).TCP(packet.TCP{Src: 9, Dst: 10}).Payload([]byte("v4")).Bytes()
+	frameESP6  = ext6(protoESP).Payload([]byte{0, 0, 0x10, 1, 0, 0, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd}).Bytes()
 	// frameOpts returns n destination options headers before UDP.
 	frameOpts = func(n int) []byte {
 		b := ext6(packet.ProtoDstOpts)
@@ -64,9 +65,9 @@ const (
 // extension headers before it: IPv6 options, routing (whose final
 // destination, while segments are left, is the pseudo-header's), an
 // atomic fragment, the authentication header in IPv6 and IPv4, up to
-// eight of them. A later fragment and ESP carry no transport checksum
-// to update; with nine extension headers the checksum is not found and
-// the write does nothing.
+// eight of them (one after IPv4). A later fragment and ESP carry no
+// transport checksum to update; with nine extension headers (two after
+// IPv4) the checksum is not found and the write does nothing.
 func TestPacketWritesAfterExtensionHeaders(t *testing.T) {
 	zeroUDP := append([]byte(nil), frameHop6...)
 	put16(zeroUDP, l46+16+6, 0)
@@ -84,6 +85,7 @@ func TestPacketWritesAfterExtensionHeaders(t *testing.T) {
 		{"later fragment", frameLaterFrag, writeDstLo, setDstLo, false},
 		{"ah6 udp", frameAH6, writeSrcLo, setSrcLo, false},
 		{"ah4 tcp", frameAH4, "pkt.ip.src = hton(0x01020304)", func(f []byte) { put32(f, ip4+12, 0x01020304) }, false},
+		{"two ah4", frameAH4x2, "pkt.ip.src = hton(0x01020304)", func([]byte) {}, true},
 		{"esp", frameESP6, writeDstLo, setDstLo, true},
 		{"eight options", frameOpts(8), writeSrcLo, setSrcLo, false},
 		{"nine options", frameOpts(9), writeSrcLo, func([]byte) {}, true},
