@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 
@@ -161,5 +162,104 @@ func TestPacketWriteAfterExtensionHeadersPastTheEnd(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Random chains of extension headers before random upper layers: two
+// address writes leave the frame the recomputation in Go makes; a write
+// whose walk would go past eight extension headers (not stopped before
+// by a later fragment, or, for the destination, a routing header with
+// segments left) does nothing.
+func TestPacketWritesAfterRandomExtensionHeaders(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	type built struct {
+		frame []byte
+		exts  int
+		// stopSrc and stopDst are where the walks of the source and
+		// destination writes stop, -1 at the transport header.
+		stopSrc, stopDst int
+	}
+	var frames []built
+	for range 120 {
+		n := rng.IntN(11)
+		kinds := make([]byte, n)
+		for i := range kinds {
+			kinds[i] = []byte{packet.ProtoHopOpts, packet.ProtoDstOpts, protoRouting, protoFragment, protoAH}[rng.IntN(5)]
+		}
+		upper := []byte{packet.ProtoTCP, packet.ProtoUDP, packet.ProtoICMPv6, packet.ProtoNone}[rng.IntN(4)]
+		next := func(i int) byte {
+			if i+1 < n {
+				return kinds[i+1]
+			}
+			return upper
+		}
+		first := upper
+		if n > 0 {
+			first = kinds[0]
+		}
+		b := ext6(first)
+		stopSrc, stopDst := -1, -1
+		stop := func(at *int, i int) {
+			if *at < 0 {
+				*at = i
+			}
+		}
+		for i, k := range kinds {
+			switch k {
+			case protoRouting:
+				left := byte(rng.IntN(2))
+				if left != 0 {
+					stop(&stopDst, i)
+				}
+				b = b.Payload(srh(next(i), left))
+			case protoFragment:
+				off := byte(0)
+				if rng.IntN(3) == 0 {
+					off = 0x09
+					stop(&stopSrc, i)
+					stop(&stopDst, i)
+				}
+				b = b.Payload([]byte{next(i), 0, 0, off, 1, 2, 3, 4})
+			case protoAH:
+				b = b.Payload(ah6(next(i)))
+			default:
+				b = b.IPv6Opts(next(i), 8*(1+rng.IntN(3)))
+			}
+		}
+		switch upper {
+		case packet.ProtoTCP:
+			b = b.TCP(packet.TCP{Src: uint16(rng.Uint32()), Dst: 80, Flags: packet.TCPAck})
+		case packet.ProtoUDP:
+			b = b.UDP(uint16(rng.Uint32()), 53)
+		case packet.ProtoICMPv6:
+			b = b.ICMPv6Echo(packet.ICMPv6EchoRequest, 1, 2)
+		}
+		f := b.Payload([]byte("payload")).Bytes()
+		if upper == packet.ProtoUDP && rng.IntN(4) == 0 {
+			put16(f, len(f)-len("payload")-2, 0) // no UDP checksum
+		}
+		frames = append(frames, built{recomputeChecksums(f), n, stopSrc, stopDst})
+	}
+	body := "pkt.ip6.src_lo = 0x0807060504030201; pkt.ip6.dst_hi = 0x1112131415161718\nreturn 3"
+	for _, pk := range directKinds {
+		t.Run(pk.name, func(t *testing.T) {
+			_, prog := loadPacketProg(t, pk.kind, packetScript(pk.name, "", body))
+			for i, fr := range frames {
+				want := append([]byte(nil), fr.frame...)
+				// A walk goes past eight when it does not stop at one of
+				// the first eight.
+				deep := func(stop int) bool { return fr.exts > 8 && (stop < 0 || stop >= 8) }
+				if !deep(fr.stopSrc) {
+					setSrcLo(want)
+				}
+				if !deep(fr.stopDst) {
+					copy(want[ip4+24:], []byte{0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11})
+				}
+				want = recomputeChecksums(want)
+				if _, out := kerneltest.RunPacket(t, prog, fr.frame); !bytes.Equal(out, want) {
+					t.Errorf("frame %d (%d extension headers):\n%s\nwant:\n%s\nwas:\n%s", i, fr.exts, hexRows(out), hexRows(want), hexRows(fr.frame))
+				}
+			}
+		})
 	}
 }
