@@ -5,8 +5,8 @@ import (
 	"github.com/luabpf/luabpf/proto"
 )
 
-// A write of an IP address changes the checksum of the transport header
-// whose pseudo-header holds the address. That header need not follow
+// A write of an IP address or length changes the checksum of the
+// transport header whose pseudo-header holds it. That header need not follow
 // the IP header directly: IPv6 extension headers (hop-by-hop,
 // destination options, routing, fragment) and the authentication header
 // can come between, so the write first walks them at run time, unrolled
