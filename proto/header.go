@@ -13,6 +13,14 @@ type Field struct {
 	// Pseudo marks the IP addresses, which the transport checksums after
 	// the header cover through their pseudo-header.
 	Pseudo bool
+	// Dest marks the destination address, which a routing header with
+	// segments left replaces in the pseudo-header by the final one.
+	Dest bool
+	// Length marks the length a transport pseudo-header holds: IPv4's
+	// tlen and IPv6's payload_len (less the header and extension headers)
+	// for TCP and ICMPv6, and, for UDP, whose checksum has OwnLength,
+	// UDP's own length field, which its checksum so covers twice.
+	Length bool
 }
 
 // IsBitfield reports whether f is a bitfield.
@@ -84,6 +92,13 @@ type Checksum struct {
 	// L3 marks a network-layer checksum (bpf_l3_csum_replace); the
 	// others are transport checksums (bpf_l4_csum_replace).
 	L3 bool
+	// OwnLength says the pseudo-header holds the header's own Length
+	// field (UDP), not the IP header's.
+	OwnLength bool
+	// When, if set, is the flag field (a 1-bit bitfield) that says the
+	// checksum is there (GRE's c): with it 0 there is none, and the
+	// checksum field's bytes are something else.
+	When string
 }
 
 // Carried is a transport header an IP header can carry and the protocol
@@ -110,8 +125,19 @@ type Header struct {
 	Demux   string
 	Carries []Carried
 	// Fragment is the field that is not zero in every fragment but the
-	// first, which carries no transport header (IPv4's foffset).
+	// first, which carries no transport header (IPv4's foffset, the IPv6
+	// fragment header's offset).
 	Fragment string
+	// Ext are the extension headers that can come between an IP header
+	// and its transport header, with the protocol numbers (below 64) that
+	// say one follows; ExtMax is how many of them a write of an address
+	// follows to the transport checksum. Each holds the next protocol
+	// number in its Demux field and is as long as its Next["data"] says.
+	Ext    []Carried
+	ExtMax int
+	// Routed is the field of a routing header that is not zero while
+	// the IP destination is not the final one (segments_left).
+	Routed string
 }
 
 // Field returns the field called name.
@@ -173,9 +199,10 @@ var (
 	// transport are the checksums of the transport headers.
 	ipCsum   = &Checksum{Field: "hchecksum", L3: true}
 	tcpCsum  = &Checksum{Field: "cksum", Payload: true, Pseudo: true}
-	udpCsum  = &Checksum{Field: "crc", Payload: true, Pseudo: true, ZeroNone: true}
+	udpCsum  = &Checksum{Field: "crc", Payload: true, Pseudo: true, ZeroNone: true, OwnLength: true}
 	icmpCsum = &Checksum{Field: "checksum", Payload: true}
 	icmp6Sum = &Checksum{Field: "checksum", Payload: true, Pseudo: true}
+	greCsum  = &Checksum{Field: "checksum", Payload: true, When: "c"}
 )
 
 // Eth is the dissector chain's root, pkt (alias eth).
@@ -211,7 +238,7 @@ var headers = map[string]*Header{
 		{Name: "ver", Size: 1, Bit: 0, Bits: 4},
 		{Name: "hlen", Size: 1, Bit: 4, Bits: 4},
 		{Name: "tos", Off: 1, Size: 1},
-		{Name: "tlen", Off: 2, Size: 2},
+		{Name: "tlen", Off: 2, Size: 2, Length: true},
 		{Name: "identification", Off: 4, Size: 2},
 		{Name: "ffo_unused", Off: 6, Size: 2, Bit: 0, Bits: 1},
 		{Name: "df", Off: 6, Size: 2, Bit: 1, Bits: 1},
@@ -221,9 +248,10 @@ var headers = map[string]*Header{
 		{Name: "proto", Off: 9, Size: 1},
 		{Name: "hchecksum", Off: 10, Size: 2},
 		{Name: "src", Off: 12, Size: 4, Pseudo: true},
-		{Name: "dst", Off: 16, Size: 4, Pseudo: true},
+		{Name: "dst", Off: 16, Size: 4, Pseudo: true, Dest: true},
 	}, Next: map[string]Next{"icmp": afterIP, "udp": afterIP, "tcp": afterIP, "gre": afterIP, "ah": afterIP, "data": afterIP},
-		Checksum: ipCsum, Demux: "proto", Carries: []Carried{{"tcp", 6}, {"udp", 17}}, Fragment: "foffset"},
+		Checksum: ipCsum, Demux: "proto", Carries: []Carried{{"tcp", 6}, {"udp", 17}}, Fragment: "foffset",
+		Ext: []Carried{{"ah", 51}}, ExtMax: 1},
 	"icmp": {Name: "icmp", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},
@@ -233,32 +261,33 @@ var headers = map[string]*Header{
 		{Name: "ver", Size: 4, Bit: 0, Bits: 4},
 		{Name: "priority", Size: 4, Bit: 4, Bits: 8},
 		{Name: "flow_label", Size: 4, Bit: 12, Bits: 20},
-		{Name: "payload_len", Off: 4, Size: 2},
+		{Name: "payload_len", Off: 4, Size: 2, Length: true},
 		{Name: "next_header", Off: 6, Size: 1},
 		{Name: "hop_limit", Off: 7, Size: 1},
 		{Name: "src_hi", Off: 8, Size: 8, Pseudo: true},
 		{Name: "src_lo", Off: 16, Size: 8, Pseudo: true},
-		{Name: "dst_hi", Off: 24, Size: 8, Pseudo: true},
-		{Name: "dst_lo", Off: 32, Size: 8, Pseudo: true},
-	}, Next: afterIP6(fixed(40)), Demux: "next_header", Carries: []Carried{{"tcp", 6}, {"udp", 17}, {"icmp6", 58}}},
+		{Name: "dst_hi", Off: 24, Size: 8, Pseudo: true, Dest: true},
+		{Name: "dst_lo", Off: 32, Size: 8, Pseudo: true, Dest: true},
+	}, Next: afterIP6(fixed(40)), Demux: "next_header", Carries: []Carried{{"tcp", 6}, {"udp", 17}, {"icmp6", 58}},
+		Ext: []Carried{{"ip6_opt", 0}, {"ip6_route", 43}, {"ip6_frag", 44}, {"ah", 51}, {"ip6_opt", 60}}, ExtMax: 8},
 	// Hop-by-hop and destination options share this format.
 	"ip6_opt": {Name: "ip6_opt", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "ext_len", Off: 1, Size: 1},
 		{Name: "pad", Off: 2, Size: 1, Len: 6},
-	}, Next: afterIP6(afterIP6Opt)},
+	}, Next: afterIP6(afterIP6Opt), Demux: "next_header"},
 	"ip6_route": {Name: "ip6_route", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "ext_len", Off: 1, Size: 1},
 		{Name: "type", Off: 2, Size: 1},
 		{Name: "segments_left", Off: 3, Size: 1},
-	}, Next: afterIP6(afterIP6Opt)},
+	}, Next: afterIP6(afterIP6Opt), Demux: "next_header", Routed: "segments_left"},
 	"ip6_frag": {Name: "ip6_frag", Size: 8, Fields: []Field{
 		{Name: "next_header", Size: 1},
 		{Name: "offset", Off: 2, Size: 2, Bit: 0, Bits: 13},
 		{Name: "more", Off: 2, Size: 2, Bit: 15, Bits: 1},
 		{Name: "identification", Off: 4, Size: 4},
-	}, Next: afterIP6(fixed(8))},
+	}, Next: afterIP6(fixed(8)), Demux: "next_header", Fragment: "offset"},
 	// The authentication header, in IPv4 and IPv6: its length counts
 	// 4-byte words after the first two.
 	"ah": {Name: "ah", Size: 12, Fields: []Field{
@@ -266,16 +295,19 @@ var headers = map[string]*Header{
 		{Name: "payload_len", Off: 1, Size: 1},
 		{Name: "spi", Off: 4, Size: 4},
 		{Name: "seq", Off: 8, Size: 4},
-	}, Next: withIcmp(afterIP6(afterAH), afterAH)},
+	}, Next: withIcmp(afterIP6(afterAH), afterAH), Demux: "next_header"},
 	// GRE (RFC 2784, 2890): the checksum, key and sequence number after
-	// the first word are there when their flags are set.
+	// the first word are there when their flags are set. The checksum,
+	// over the GRE header and all it carries, is the field after the
+	// fixed part when c is 1.
 	"gre": {Name: "gre", Size: 4, Fields: []Field{
 		{Name: "c", Size: 2, Bit: 0, Bits: 1},
 		{Name: "k", Size: 2, Bit: 2, Bits: 1},
 		{Name: "s", Size: 2, Bit: 3, Bits: 1},
 		{Name: "version", Size: 2, Bit: 13, Bits: 3},
 		{Name: "protocol", Off: 2, Size: 2},
-	}, Next: map[string]Next{"ip": afterGRE, "ip6": afterGRE, "eth": afterGRE, "data": afterGRE}},
+		{Name: "checksum", Off: 4, Size: 2},
+	}, Next: map[string]Next{"ip": afterGRE, "ip6": afterGRE, "eth": afterGRE, "data": afterGRE}, Checksum: greCsum},
 	"icmp6": {Name: "icmp6", Size: 4, Fields: []Field{
 		{Name: "type", Size: 1},
 		{Name: "code", Off: 1, Size: 1},
@@ -284,7 +316,7 @@ var headers = map[string]*Header{
 	"udp": {Name: "udp", Size: 8, Fields: []Field{
 		{Name: "src_port", Size: 2},
 		{Name: "dst_port", Off: 2, Size: 2},
-		{Name: "length", Off: 4, Size: 2},
+		{Name: "length", Off: 4, Size: 2, Length: true},
 		{Name: "crc", Off: 6, Size: 2},
 	}, Next: map[string]Next{"data": fixed(8), "vxlan": fixed(8)}, Checksum: udpCsum},
 	"tcp": {Name: "tcp", Size: 20, Fields: []Field{

@@ -314,6 +314,9 @@ func (g *builder) merge(l *frontend.Local, b *ir.Block, ops []operand) operand {
 				res.sums, res.mixed = nil, true
 			}
 			res.mixed = res.mixed || o.pkt.mixed
+			if res.carrier == nil {
+				res.carrier = o.pkt.carrier
+			}
 		}
 		res.v = g.phi(b, ir.I64, args)
 		return pktOp(res, first.what)

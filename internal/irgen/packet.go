@@ -84,6 +84,9 @@ func (g *builder) pktMember(o operand, fname, name string) operand {
 	}
 	next, _ := proto.Lookup(fname)
 	res := pktOp(pktRef{v: o.pkt.v, off: o.pkt.off + int64(nx.Skip), hdr: next, max: o.pkt.max, outer: within(o.pkt), sums: sumsAfter(o.pkt)}, name)
+	if next.Bytes && h.Demux != "" {
+		res.pkt.carrier = h
+	}
 	if nx.LoadSize == 0 {
 		return res
 	}

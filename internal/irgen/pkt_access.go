@@ -53,6 +53,10 @@ type pktRef struct {
 	// mixed marks a position paths reached along different headers:
 	// which checksums cover it is not known, so it cannot be written.
 	mixed bool
+	// carrier, when not nil, is the IP-level header (proto.Header.Demux
+	// set) whose payload these bytes are: the transport checksum over
+	// them is known only at run time, so they cannot be written.
+	carrier *proto.Header
 }
 
 // unknownMax is pktRef.max for a run-time offset with no known bound.

@@ -13,8 +13,11 @@ import (
 // its size; a byte of data a number. Every checksum over the written
 // bytes is updated incrementally (RFC 1624): the header's own, those of
 // the transport headers before it whose checksum covers what follows
-// them (UDP over a VXLAN tunnel), and, for an IP address, that of the
-// transport header the IP header carries (its pseudo-header). XDP
+// them (UDP over a VXLAN tunnel, GRE when its C bit says it has one),
+// and, for an IP address, that of the transport header the IP header
+// carries (its pseudo-header), past extension headers (pkt_pseudo.go).
+// The payload of an IP-level header is not written: which transport
+// checksum covers it is known only at run time. XDP
 // programs update them themselves; TC programs call bpf_l3_csum_replace
 // and bpf_l4_csum_replace with the difference, which also handle the
 // socket buffer's checksum state. A write where the bytes are not in the
@@ -44,6 +47,9 @@ func (g *builder) storePkt(obj, key, val operand, name string) {
 			}
 			g.errorf("%s has no field '%s'%s", obj.what, fname, suggest(fname, p.hdr.Names()))
 		}
+		if c := p.hdr.Checksum; c != nil && c.When == f.Name {
+			g.errorf("%s says whether the %s checksum is there, so writing it would make other bytes the checksum or stop it being one; it cannot be assigned", name, p.hdr.Name)
+		}
 		switch {
 		case f.Len > 0:
 			g.storePktArray(g.pktArray(p, f), f.Len*f.Size, val, name)
@@ -58,6 +64,9 @@ func (g *builder) storePkt(obj, key, val operand, name string) {
 	}
 	if !p.hdr.Bytes {
 		g.errorf("'%s' is the %s header; assign to a field by name, or to bytes through %s.data[i]", obj.what, p.hdr.Name, obj.what)
+	}
+	if c := p.carrier; c != nil {
+		g.errorf("%s is the payload of the %s header: which transport checksum covers it (TCP, UDP, ICMP) depends on %s.%s at run time, so it cannot be assigned; assign through the transport header, as in pkt.ip.udp.data[i] after testing %s.%s", baseName(name), c.Name, c.Name, c.Demux, c.Name, c.Demux)
 	}
 	q, rel := g.pktIndex(obj, key, name)
 	x := g.toInt(val, "the value assigned to "+name)
@@ -145,6 +154,10 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 	if c := p.hdr.Checksum; c != nil && f.Name != c.Field {
 		own = &p
 	}
+	var walk *transportWalk
+	if (f.Pseudo || f.Length) && p.hdr.Demux != "" {
+		walk = g.walkTransport(p, f)
+	}
 	var extra []pktNeed
 	for s := p.sums; s != nil; s = s.next {
 		extra = append(extra, *within(s.at))
@@ -168,13 +181,18 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 		if own != nil {
 			ch := g.csumUpdate(*own, diff(g.parityIn(p, rel, *own)), false)
 			changed = append(changed, fieldChange{at: p, change: ch})
-		}
-		if f.Pseudo {
-			if ch := g.pseudoUpdate(p, diff(parity{})); ch != nil {
+			if f.Length && own.hdr.Checksum.OwnLength && g.b != nil {
+				// UDP's length is in its pseudo-header too.
+				ch := g.csumUpdate(*own, diff(parity{}), true)
 				changed = append(changed, fieldChange{at: p, change: ch})
 			}
 		}
-		for s := p.sums; s != nil; s = s.next {
+		if walk != nil && g.b != nil {
+			if ch := g.pseudoUpdate(walk, diff(parity{})); ch != nil {
+				changed = append(changed, fieldChange{at: p, change: ch})
+			}
+		}
+		for s := p.sums; s != nil && g.b != nil; s = s.next {
 			d := diff(g.parityIn(p, rel, s.at))
 			for _, c := range changed {
 				d = g.value(ir.OpAdd, ir.U64, d, g.rotate(c.change, g.parityIn(c.at, 0, s.at)))
@@ -183,6 +201,15 @@ func (g *builder) pktWrite(p pktRef, f proto.Field, rel int64, n int, value func
 		}
 		return nil
 	})
+	if walk != nil && walk.deep != nil {
+		// Too many extension headers to find the transport checksum:
+		// the write does nothing.
+		end := g.newBlock()
+		g.jump(end)
+		g.b = walk.deep
+		g.jump(end)
+		g.enter(end)
+	}
 }
 
 // fieldChange is what a checksum field's change, inside the header at
@@ -311,8 +338,42 @@ func (g *builder) csumWords(x *ir.Value, n int, par parity) *ir.Value {
 // header change when pseudo is set), as the kind updates checksums. It
 // returns what the checksum field's change adds to a checksum over the
 // field: diff's negation, or 0 when the field stays (a UDP checksum of
-// 0 means none).
+// 0 means none; a checksum whose flag says it is not there).
 func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
+	c := h.hdr.Checksum
+	if c.When == "" {
+		return g.csumApply(h, diff, pseudo)
+	}
+	// The flag says whether the checksum is there; the field lies past
+	// the header's fixed part, so it is checked against the end too.
+	flag, _ := h.hdr.Field(c.When)
+	f, _ := h.hdr.Field(c.Field)
+	on := g.pktField(pktOp(h, h.hdr.Name), flag).v
+	from := g.b
+	yes, join := g.newBlock(), g.newBlock()
+	g.branch(g.value(ir.OpNe, ir.Bool, on, g.konst(0)), yes, join)
+	g.enter(yes)
+	ch := g.pktChecked(h, int64(f.Off), 2, nil, func(*ir.Value, int64) *ir.Value {
+		return g.csumApply(h, diff, pseudo)
+	})
+	g.jump(join)
+	g.enter(join)
+	if g.b == nil {
+		return nil
+	}
+	args := make([]*ir.Value, len(join.Preds))
+	for i, pb := range join.Preds {
+		if pb == from || ch == nil {
+			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
+		} else {
+			args[i] = ch
+		}
+	}
+	return g.phi(join, ir.U64, args)
+}
+
+// csumApply is csumUpdate for a checksum that is there.
+func (g *builder) csumApply(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
 	c := h.hdr.Checksum
 	f, _ := h.hdr.Field(c.Field)
 	at := h.off + int64(f.Off)
@@ -381,68 +442,4 @@ func (g *builder) csumUpdate(h pktRef, diff *ir.Value, pseudo bool) *ir.Value {
 	g.jump(join)
 	g.enter(join)
 	return change
-}
-
-// pseudoUpdate adds diff, the change of an address in the IP header at
-// p, to the checksum of the transport header p carries: TCP or UDP
-// (and ICMPv6 after IPv6), found by the header's protocol field, in the
-// first fragment only. It returns what the checksum field's change adds
-// to a checksum over it (0 where none changed), or nil when the header
-// carries none.
-func (g *builder) pseudoUpdate(p pktRef, diff *ir.Value) *ir.Value {
-	h := p.hdr
-	if h.Demux == "" {
-		return nil
-	}
-	ip := pktOp(p, h.Name)
-	proto := g.pktMember(ip, h.Demux, h.Name+"."+h.Demux)
-	var frag *ir.Value
-	if h.Fragment != "" {
-		frag = g.pktMember(ip, h.Fragment, h.Name+"."+h.Fragment).v
-	}
-	done := g.newBlock()
-	var changes []*ir.Value
-	var ends []*ir.Block
-	for _, c := range h.Carries {
-		next := g.newBlock()
-		cond := g.value(ir.OpEq, ir.Bool, proto.v, g.konst(c.Proto))
-		if frag != nil {
-			yes := g.newBlock()
-			g.branch(cond, yes, next)
-			g.enter(yes)
-			cond = g.value(ir.OpEq, ir.Bool, frag, g.konst(0))
-		}
-		this := g.newBlock()
-		g.branch(cond, this, next)
-		g.enter(this)
-		t := g.pktMember(ip, c.Name, h.Name+"."+c.Name).pkt
-		cs := t.hdr.Checksum
-		f, _ := t.hdr.Field(cs.Field)
-		ch := g.pktChecked(t, int64(f.Off), 2, nil, func(*ir.Value, int64) *ir.Value {
-			return g.csumUpdate(t, diff, true)
-		})
-		if g.b != nil {
-			changes, ends = append(changes, ch), append(ends, g.b)
-		}
-		g.jump(done)
-		g.enter(next)
-	}
-	g.jump(done)
-	g.enter(done)
-	if g.b == nil {
-		return nil
-	}
-	args := make([]*ir.Value, len(done.Preds))
-	for i, pb := range done.Preds {
-		args[i] = nil
-		for k, e := range ends {
-			if e == pb {
-				args[i] = changes[k]
-			}
-		}
-		if args[i] == nil {
-			args[i] = g.inBlock(pb, func() *ir.Value { return g.konst(0) })
-		}
-	}
-	return g.phi(done, ir.U64, args)
 }
