@@ -56,6 +56,20 @@ function pick(skb) return LIMIT + #NAME end
 	}
 }
 
+func TestSourceInlinesTheFilesFunctions(t *testing.T) {
+	src := `
+local function scale(x) if x > 10 then return x * 2 end return x end
+function kernel(skb) return scale(LIMIT) + scale(3) end
+`
+	prog, err := compile.Source("c.lua", src, &compile.Options{Function: "kernel", Consts: map[string]any{"LIMIT": 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(prog.Spec.Instructions); !strings.Contains(got, "43") {
+		t.Errorf("scale(20) + scale(3) did not fold to 43:\n%v", got)
+	}
+}
+
 // FuzzCompile feeds arbitrary Lua to the compiler: it must return a
 // program or an ordinary error, never panic or fail internally.
 func FuzzCompile(f *testing.F) {
