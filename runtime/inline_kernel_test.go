@@ -26,6 +26,8 @@ local function quad(x) return twice(twice(x)) end
 local function none() end
 local function first(a, b) return b == nil and a or 0 end
 function global_double(x) return x * 2 end
+local function ttl_of(ip) return ip.ttl end
+local function len_of(s) return s.len end
 `
 	runRetCases(t, helpers, frameUDP4, []retCase{
 		{name: "predicate", body: "if pkt.ip.proto == c.ip.proto_udp and is_dns(ntoh(pkt.ip.udp.dst_port)) then return 1 end return 2", want: 1},
@@ -39,6 +41,10 @@ function global_double(x) return x * 2 end
 		{name: "missing args are nil", body: "return first(pkt.ip.ttl)", want: 17},
 		{name: "extra args dropped", body: "return add(1, pkt.ip.ttl, 99)", want: 18},
 		{name: "global function", body: "return global_double(pkt.ip.ttl)", want: 34},
+		{name: "header argument", body: "return ttl_of(pkt.ip)", want: 17},
+		{name: "context argument", body: "return len_of(skb)", want: 71},
+		{name: "call in dead code", body: "local x = false and add(pkt.ip.ttl, 1); if x then return 1 end; if false then return add(1, 2) end return 9", want: 9},
+		{name: "call in a loop", body: "local s = 0; for i = 1, 4 do s = add(s, i) end return s", want: 10},
 	})
 }
 

@@ -83,6 +83,7 @@ var userErrors = []errorCase{
 	// inline.go
 	{name: "inline_other_file", prelude: "--! funclines h other.lua 1 1\n", body: "return h() --! error: \"'h' is a Lua function of other.lua, not of this script; kernel code can call only functions defined in its own file\""},
 	{name: "inline_no_source", prelude: "--! funclines h inline_no_source.lua 40 41\n", body: "return h() --! error: \"cannot find the source of 'h' (lines 40-41) to inline it\""},
+	{name: "inline_same_lines", prelude: "--! funclines h inline_same_lines.lua 2 2\nlocal a, b = function () end, function () end\n", body: "return h() --! error: \"'h' cannot be inlined: more than one function is defined on lines 2-2; put it on lines of its own\""},
 	{name: "inline_recursion", prelude: "--! func h\nlocal function h(x) return h(x) end --! error: \"'h' calls itself (directly or through other functions)\"\n", body: "return h(1)"},
 	{name: "inline_mutual_recursion", prelude: "--! func g\n--! func h\nlocal function g(x) return h(x) end\nlocal function h(x) return g(x) end --! error: \"'g' calls itself\"\n", body: "return g(1)"},
 	{name: "inline_depth", prelude: inlineChain(9), body: "return f1(1)"},

@@ -185,8 +185,8 @@ func (c *luaCase) newMap(t testing.TB, name, typ, key, val string, max int) *Map
 	return m
 }
 
-// build lowers the case's first function (not counting those --! func
-// names). Resolver errors fail the test: these cases are about irgen.
+// build lowers the case's function f, or else its first function (not
+// counting those --! func names). Resolver errors fail the test: these cases are about irgen.
 func (c *luaCase) build(t testing.TB) (*ir.Func, []*Map, error) {
 	t.Helper()
 	file, err := frontend.ParseFile(c.name+".lua", c.src)
@@ -205,6 +205,12 @@ func (c *luaCase) build(t testing.TB) (*ir.Func, []*Map, error) {
 	}
 	if len(fns) == 0 {
 		t.Fatalf("%s: no function", c.name)
+	}
+	for i, n := range names {
+		if n == "f" { // error cases call the kernel function f
+			fns[0], names[0] = fns[i], n
+			break
+		}
 	}
 	fn, err := frontend.Resolve(file, fns[0], names[0])
 	if err != nil {

@@ -38,10 +38,7 @@ func (g *builder) inline(fv *value.Func, args []operand, name string) operand {
 	if fv.Source != g.src.Name {
 		g.errorf("'%s' is a Lua function of %s, not of this script; kernel code can call only functions defined in its own file", name, fv.Source)
 	}
-	node, fname, err := g.fn.File.FindFunc(fv.First, fv.Last)
-	if err != nil {
-		g.errorf("cannot find the source of '%s' (lines %d-%d) to inline it", name, fv.First, fv.Last)
-	}
+	node, fname := g.findCallee(fv, name)
 	if node == g.root || g.inlining(node) {
 		g.errorf("'%s' calls itself (directly or through other functions); kernel code inlines the functions it calls, so it cannot recurse", name)
 	}
@@ -57,7 +54,7 @@ func (g *builder) inline(fv *value.Func, args []operand, name string) operand {
 		panic(bailout{})
 	}
 	caller, env, loops, line := g.fn, g.env, g.loops, g.line
-	fr := &inlineFrame{node: node, name: name, ret: &frontend.Local{Name: name + "'s result", Line: line}, exit: g.newBlock()}
+	fr := &inlineFrame{node: node, name: name, ret: &frontend.Local{Name: name + "(...)", Line: line}, exit: g.newBlock()}
 	defer func() {
 		g.fn, g.env, g.loops, g.line = caller, env, loops, line
 		g.inlines = g.inlines[:len(g.inlines)-1]
@@ -85,6 +82,28 @@ func (g *builder) inline(fv *value.Func, args []operand, name string) operand {
 		panic(bailout{}) // no path returns: only after reported errors
 	}
 	return g.read(fr.ret, fr.exit)
+}
+
+// findCallee returns the function expression of fv, and the name it is
+// bound to.
+func (g *builder) findCallee(fv *value.Func, name string) (*ast.FunctionExpr, string) {
+	fns, names := g.fn.File.Funcs()
+	var node *ast.FunctionExpr
+	var fname string
+	n := 0
+	for i, fn := range fns {
+		if fn.Line() == fv.First && fn.LastLine() == fv.Last {
+			node, fname = fn, names[i]
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		g.errorf("cannot find the source of '%s' (lines %d-%d) to inline it", name, fv.First, fv.Last)
+	case n > 1:
+		g.errorf("'%s' cannot be inlined: more than one function is defined on lines %d-%d; put it on lines of its own", name, fv.First, fv.Last)
+	}
+	return node, fname
 }
 
 // inlining reports whether node is being inlined.
