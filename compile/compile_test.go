@@ -56,6 +56,47 @@ function pick(skb) return LIMIT + #NAME end
 	}
 }
 
+func TestSourceInlinesTheFilesFunctions(t *testing.T) {
+	src := `
+local function scale(x) if x > 10 then return x * 2 end return x end
+function kernel(skb) return scale(LIMIT) + scale(3) end
+`
+	prog, err := compile.Source("c.lua", src, &compile.Options{Function: "kernel", Consts: map[string]any{"LIMIT": 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(prog.Spec.Instructions); !strings.Contains(got, "43") {
+		t.Errorf("scale(20) + scale(3) did not fold to 43:\n%v", got)
+	}
+}
+
+// An inlined function's instructions carry its own lines, so verifier
+// errors and line info point into it.
+func TestInlinedCodeKeepsItsLines(t *testing.T) {
+	src := `
+local function bump(i)
+	xadd(counts[i], 1)
+end
+function kernel(skb)
+	bump(skb.len)
+end
+`
+	prog, err := compile.Source("c.lua", src, &compile.Options{Function: "kernel",
+		Maps: map[string]compile.MapSpec{"counts": {Type: "array", MaxEntries: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[int]bool{}
+	for _, ins := range prog.Spec.Instructions {
+		if l, ok := ins.Source().(*compile.Line); ok {
+			lines[l.Pos.Line] = true
+		}
+	}
+	if !lines[3] || !lines[6] {
+		t.Errorf("instructions come from lines %v, want the callee's 3 and the call's 6 among them", lines)
+	}
+}
+
 // FuzzCompile feeds arbitrary Lua to the compiler: it must return a
 // program or an ordinary error, never panic or fail internally.
 func FuzzCompile(f *testing.F) {

@@ -28,7 +28,8 @@ type Options struct {
 	Kind Kind
 	// Function names the function to compile: `function NAME(...)`,
 	// `local function NAME` or `local NAME = function`. Empty means the
-	// first function in the file.
+	// first function in the file. The file's other named functions may
+	// be called from it: their code is inlined.
 	Function string
 	// Maps binds free names to maps.
 	Maps map[string]MapSpec
@@ -69,18 +70,31 @@ func Source(filename, src string, opts *Options) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	env.file = file
 	return Function(fn, &FuncOptions{Kind: kind, Env: env, NoOptimize: opts.NoOptimize})
 }
 
-// env binds free names from Options.
+// env binds free names from Options; the file's named functions are
+// its globals, so kernel code can call (inline) them.
 type env struct {
 	reg    *ctype.Registry
 	values map[string]value.Value
+	file   *File
 }
 
 func (e *env) Upvalue(n string) (value.Value, bool) { v, ok := e.values[n]; return v, ok }
-func (e *env) Global(string) (value.Value, bool)    { return nil, false }
 func (e *env) Types() *ctype.Registry               { return e.reg }
+
+func (e *env) Global(n string) (value.Value, bool) {
+	if e.file == nil {
+		return nil, false
+	}
+	node, err := e.file.f.FindNamed(n)
+	if err != nil {
+		return nil, false
+	}
+	return &value.Func{Source: e.file.f.Src.Name, First: node.Line(), Last: node.LastLine(), Env: e}, true
+}
 
 func newEnv(reg *ctype.Registry, opts *Options) (*env, error) {
 	e := &env{reg: reg, values: map[string]value.Value{}}

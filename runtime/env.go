@@ -30,6 +30,11 @@ func (e *env) named(name string, v value.Value) value.Value {
 		}
 	case *luaTable:
 		v.env, v.path = e, name
+	case *value.Func:
+		// The maps an inlined function reaches are the program's too.
+		if fe, ok := v.Env.(*env); ok {
+			fe.names = e.names
+		}
 	}
 	return v
 }
@@ -87,6 +92,12 @@ func (r *Runtime) value(v lua.LValue) value.Value {
 	case *lua.LFunction:
 		if name, ok := r.builtin[v]; ok {
 			return value.Builtin(name)
+		}
+		if !v.IsG && v.Proto != nil && r.files[v.Proto.SourceName] != nil {
+			// A function of a script luabpf parsed: kernel code inlines it.
+			p := v.Proto
+			return &value.Func{Source: p.SourceName, First: p.LineDefined, Last: p.LastLineDefined,
+				Env: &env{r: r, fn: v, names: map[*value.Map]string{}}}
 		}
 		return value.Opaque("a Lua function")
 	case *lua.LUserData:

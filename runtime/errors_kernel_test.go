@@ -187,8 +187,10 @@ func TestCompileErrors(t *testing.T) {
 			want: []string{"'t.alhpa' is nil", "did you mean 'alpha'"}},
 		{name: "calling a number", prelude: "local n = 5", body: "return n(1) --!",
 			want: []string{"not a function"}},
-		{name: "userspace function", prelude: "function helper() return 1 end", body: "return helper() --!",
-			want: []string{"helper"}},
+		{name: "Go function", prelude: "local helper = os.time", body: "return helper() --!",
+			want: []string{"'helper' is a Lua function that is not defined in the script's source"}},
+		{name: "function of another chunk", prelude: "local helper = loadstring('return function () return 1 end')()", body: "return helper() --!",
+			want: []string{"'helper' is a Lua function of", "not of this script"}},
 	})
 }
 

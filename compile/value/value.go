@@ -38,6 +38,20 @@ type (
 	Opaque string
 )
 
+// Func is a Lua function of the script being compiled. Kernel code
+// calls it by inlining its body: the compiler finds its source by its
+// lines, as for the kernel function itself, and resolves its free names
+// through Env.
+type Func struct {
+	// Source is the chunk name of the file that defines it.
+	Source string
+	// First and Last are its lines, as the Lua VM records them
+	// (LineDefined, LastLineDefined).
+	First, Last int
+	// Env gives its upvalues and globals.
+	Env Env
+}
+
 // Table is a Lua table of compile-time values.
 type Table interface {
 	Value
@@ -85,6 +99,9 @@ func (b Builtin) Describe() string { return "the builtin " + string(b) }
 
 // Describe implements Value.
 func (o Opaque) Describe() string { return string(o) }
+
+// Describe implements Value.
+func (*Func) Describe() string { return "a Lua function" }
 
 // Describe implements Value.
 func (*Map) Describe() string { return "a map" }

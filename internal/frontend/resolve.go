@@ -195,7 +195,7 @@ func (r *resolver) stmt(s ast.Stmt) {
 	case *ast.GenericForStmt:
 		r.errorf(s.Line(), "generic for loops (pairs, ipairs, iterators) are not supported in kernel functions; use a numeric for loop with constant bounds")
 	case *ast.FuncDefStmt:
-		r.errorf(s.Line(), "kernel functions cannot define functions (luabpf makes no BPF-to-BPF calls yet); write the code inline")
+		r.errorf(s.Line(), "kernel functions cannot define functions; define it in the script, outside the kernel function, and call it (the call is inlined)")
 	case *ast.LabelStmt, *ast.GotoStmt:
 		r.errorf(s.Line(), "goto and labels are not supported in kernel functions; use if/else")
 	default:
@@ -208,7 +208,7 @@ func (r *resolver) expr(e ast.Expr) {
 	case *ast.IdentExpr:
 		r.lookup(e)
 	case *ast.FunctionExpr:
-		r.errorf(e.Line(), "kernel functions cannot define functions (luabpf makes no BPF-to-BPF calls yet); write the code inline")
+		r.errorf(e.Line(), "kernel functions cannot define functions; define it in the script, outside the kernel function, and call it (the call is inlined)")
 	case *ast.Comma3Expr:
 		r.errorf(e.Line(), "varargs (...) are not supported in kernel functions; name the parameters")
 	case *ast.TableExpr:

@@ -8,6 +8,7 @@ import (
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/internal/source"
 	"github.com/luabpf/luabpf/proto"
+	"github.com/yuin/gopher-lua/ast"
 )
 
 // Options configure lowering.
@@ -55,6 +56,10 @@ type builder struct {
 	// helper moves the packet and merge where paths join.
 	pkt             packetAccess
 	pktData, pktEnd *frontend.Local
+	// root is the kernel function's node; inlines are the calls of Lua
+	// functions being inlined, innermost last (see inline.go).
+	root    *ast.FunctionExpr
+	inlines []*inlineFrame
 	// deadFrom maps a block lowered only for its types (see deadExpr) to
 	// the block whose locals it reads.
 	deadFrom map[*ir.Block]*ir.Block
@@ -78,6 +83,7 @@ func Build(fn *frontend.Func, opts *Options) (f *ir.Func, maps []*Map, err error
 		refs:     map[*Map]*ir.MapRef{},
 		bits:     map[*ir.Value]int{},
 		pkt:      packetAccessOf(opts.Kind),
+		root:     fn.Node,
 	}
 	defer func() {
 		r := recover()

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/cilium/ebpf/asm"
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/yuin/gopher-lua/ast"
@@ -31,10 +32,13 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 		}
 		return g.pktSlice(fn, args[0], args[1])
 	}
+	if fv, ok := fn.c.(*value.Func); ok && fn.kind == opConst {
+		return g.inline(fv, args, name)
+	}
 	b, ok := fn.c.(Builtin)
 	if fn.kind != opConst || !ok {
 		if fn.kind == opConst && fn.kindName() == "a Lua function" {
-			g.errorf("'%s' is a Lua function, which kernel code cannot call (luabpf makes no BPF-to-BPF calls yet); write its code inline", name)
+			g.errorf("'%s' is a Lua function that is not defined in the script's source, which kernel code cannot call (it inlines only the script's own functions)", name)
 		}
 		g.errorf("'%s' is %s, not a function kernel code can call", name, fn.kindName())
 	}

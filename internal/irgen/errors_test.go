@@ -34,6 +34,24 @@ func (tc errorCase) source() string {
 	return tc.prelude + "local f = function (skb)\n" + tc.body + "\nend\n"
 }
 
+// inlineChain defines Lua functions f1 to fn, each calling the next, as
+// kernel code may call them; the call that nests too deep is marked.
+func inlineChain(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "--! func f%d\n", i)
+	}
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "local function f%d(x) return f%d(x) end", i, i+1)
+		if i == maxInline {
+			fmt.Fprintf(&b, ` --! error: "calling 'f%d' nests calls of Lua functions more than %d deep"`, i+1, maxInline)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "local function f%d(x) return x end\n", n)
+	return b.String()
+}
+
 // userErrors has one case per message irgen reports. Messages that no
 // Lua source can reach (the resolver rejects the construct first, or the
 // parser never produces the operator) are listed in unreachableErrors.
@@ -61,7 +79,16 @@ var userErrors = []errorCase{
 	{name: "method_call", body: "return skb:len() --! error: \"method calls (skb:len) are not supported in kernel functions\""},
 	{name: "slice_one_bound", body: "local d = pkt.ip.udp.data\nreturn d(1) --! error: \"a slice takes two bounds, as in d(0, 4)\""},
 	{name: "call_number", body: "return skb.len() --! error: \"'skb.len' is a number, not a function kernel code can call\""},
-	{name: "call_opaque", prelude: "--! opaque helper a Lua function\n", body: "return helper() --! error: \"'helper' is a Lua function, which kernel code cannot call (luabpf makes no BPF-to-BPF calls yet); write its code inline\""},
+	{name: "call_opaque", prelude: "--! opaque helper a Lua function\n", body: "return helper() --! error: \"'helper' is a Lua function that is not defined in the script's source, which kernel code cannot call\""},
+	// inline.go
+	{name: "inline_other_file", prelude: "--! funclines h other.lua 1 1\n", body: "return h() --! error: \"'h' is a Lua function of other.lua, not of this script; kernel code can call only functions defined in its own file\""},
+	{name: "inline_no_source", prelude: "--! funclines h inline_no_source.lua 40 41\n", body: "return h() --! error: \"cannot find the source of 'h' (lines 40-41) to inline it\""},
+	{name: "inline_same_lines", prelude: "--! funclines h inline_same_lines.lua 2 2\nlocal a, b = function () end, function () end\n", body: "return h() --! error: \"'h' cannot be inlined: more than one function is defined on lines 2-2; put it on lines of its own\""},
+	{name: "inline_recursion", prelude: "--! func h\nlocal function h(x) return h(x) end --! error: \"'h' calls itself (directly or through other functions)\"\n", body: "return h(1)"},
+	{name: "inline_mutual_recursion", prelude: "--! func g\n--! func h\nlocal function g(x) return h(x) end\nlocal function h(x) return g(x) end --! error: \"'g' calls itself\"\n", body: "return g(1)"},
+	{name: "inline_depth", prelude: inlineChain(9), body: "return f1(1)"},
+	{name: "inline_multiple_returns", prelude: "--! func h\nlocal function h() return 1, 2 end --! error: \"'h' returns 2 values; a Lua function kernel code calls may return one\"\n", body: "return h()"},
+	{name: "inline_callee_error", prelude: "--! func h\nlocal function h(x)\n  return x.nope --! error: \"cannot index a number (x.nope)\"\nend\n", body: "return h(skb.len)"},
 	{name: "unknown_builtin", prelude: "--! builtin sock bpf.socket\n", body: "return sock() --! error: \"bpf.socket cannot be called from kernel functions\""},
 	{name: "probe_read_socket", body: "local b = ffi.new('char [8]')\nprobe_read(b, 0) --! error: \"probe_read is not available in socket filter programs\""},
 	{name: "probe_read_dst", prelude: "--! kind kprobe\n", body: "probe_read(5, 0) --! error: \"probe_read copies into stack or map memory; the destination is a number\""},

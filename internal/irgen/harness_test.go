@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/luabpf/luabpf/compile/value"
 	"github.com/luabpf/luabpf/ctype"
 	"github.com/luabpf/luabpf/internal/frontend"
 	"github.com/luabpf/luabpf/internal/ir"
 	"github.com/luabpf/luabpf/proto"
+	"github.com/yuin/gopher-lua/ast"
 )
 
 // testEnv is an Env whose upvalues the test gives directly; it has no
@@ -42,6 +44,12 @@ type wantError struct {
 //	--! builtin NAME QUALIFIED           an upvalue holding a builtin by name
 //	--! table NAME KEY=N ...             an upvalue table of numbers
 //	--! cdef DECLARATION                 a C declaration (ffi.cdef)
+//	--! func NAME                        an upvalue holding the file's function
+//	                                     NAME (kernel code inlines it); the
+//	                                     case compiles the first function
+//	                                     not named so
+//	--! funclines NAME FILE FIRST LAST   an upvalue holding the Lua function
+//	                                     of FILE on lines FIRST to LAST
 //	--! kind NAME                        compile as this program kind
 //	                                     ("kprobe"), not a socket filter
 //	... --! error: "text"                this line reports an error
@@ -52,6 +60,7 @@ type luaCase struct {
 	kind      *proto.Kind
 	tp        *proto.TracepointFormat
 	errs      []wantError
+	funcs     map[string]bool // the names --! func gives
 }
 
 var (
@@ -65,6 +74,8 @@ var (
 	tableAnn  = regexp.MustCompile(`^--! table (\S+)((?: \S+=-?\d+)*)$`)
 	cdefAnn   = regexp.MustCompile(`^--! cdef (.+)$`)
 	kindAnn   = regexp.MustCompile(`^--! kind (\S+)$`)
+	funcAnn   = regexp.MustCompile(`^--! func (\S+)$`)
+	linesAnn  = regexp.MustCompile(`^--! funclines (\S+) (\S+) (\d+) (\d+)$`)
 	tpAnn     = regexp.MustCompile(`^--! tracepoint (\S+)/(\S+)$`)
 	errAnn    = regexp.MustCompile(`--! error: "((?:[^"\\]|\\.)*)"`)
 )
@@ -72,7 +83,7 @@ var (
 // parseCase reads the annotations of src.
 func parseCase(t testing.TB, name, src string) *luaCase {
 	t.Helper()
-	c := &luaCase{name: name, src: src, kind: proto.SocketFilter,
+	c := &luaCase{name: name, src: src, kind: proto.SocketFilter, funcs: map[string]bool{},
 		env: &testEnv{up: map[string]Value{}, reg: ctype.NewRegistry(ctype.HostArch())}}
 	for i, line := range strings.Split(src, "\n") {
 		ann := strings.TrimSpace(line)
@@ -116,6 +127,13 @@ func parseCase(t testing.TB, name, src string) *luaCase {
 			if err := c.env.reg.Define(cdefAnn.FindStringSubmatch(ann)[1]); err != nil {
 				t.Fatalf("%s:%d: cdef: %v", name, i+1, err)
 			}
+		case funcAnn.MatchString(ann):
+			c.funcs[funcAnn.FindStringSubmatch(ann)[1]] = true
+		case linesAnn.MatchString(ann):
+			m := linesAnn.FindStringSubmatch(ann)
+			first, _ := strconv.Atoi(m[3])
+			last, _ := strconv.Atoi(m[4])
+			c.env.up[m[1]] = &value.Func{Source: m[2], First: first, Last: last, Env: c.env}
 		case kindAnn.MatchString(ann):
 			c.kind = kindNamed(t, kindAnn.FindStringSubmatch(ann)[1])
 		case tpAnn.MatchString(ann):
@@ -167,17 +185,32 @@ func (c *luaCase) newMap(t testing.TB, name, typ, key, val string, max int) *Map
 	return m
 }
 
-// build lowers the case's first function. Resolver errors fail the
-// test: these cases are about irgen.
+// build lowers the case's function f, or else its first function (not
+// counting those --! func names). Resolver errors fail the test: these cases are about irgen.
 func (c *luaCase) build(t testing.TB) (*ir.Func, []*Map, error) {
 	t.Helper()
 	file, err := frontend.ParseFile(c.name+".lua", c.src)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	fns, names := file.Funcs()
+	all, allNames := file.Funcs()
+	var fns []*ast.FunctionExpr
+	var names []string
+	for i, fn := range all {
+		if c.funcs[allNames[i]] {
+			c.env.up[allNames[i]] = &value.Func{Source: file.Src.Name, First: fn.Line(), Last: fn.LastLine(), Env: c.env}
+			continue
+		}
+		fns, names = append(fns, fn), append(names, allNames[i])
+	}
 	if len(fns) == 0 {
 		t.Fatalf("%s: no function", c.name)
+	}
+	for i, n := range names {
+		if n == "f" { // error cases call the kernel function f
+			fns[0], names[0] = fns[i], n
+			break
+		}
 	}
 	fn, err := frontend.Resolve(file, fns[0], names[0])
 	if err != nil {

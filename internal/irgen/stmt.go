@@ -167,6 +167,10 @@ func (g *builder) constNumber(e ast.Expr, what string) int64 {
 }
 
 func (g *builder) returnStmt(s *ast.ReturnStmt) {
+	if len(g.inlines) > 0 {
+		g.inlineReturn(s)
+		return
+	}
 	if len(s.Exprs) > 1 {
 		g.errorf("kernel functions return one number; return a single value")
 	}

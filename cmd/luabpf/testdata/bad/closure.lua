@@ -2,6 +2,6 @@
 local bpf = require('bpf')
 local ffi = require('ffi')
 bpf(function (skb)
-	local f = function () return 1 end --! error: "kernel functions cannot define functions (luabpf makes no BPF-to-BPF calls yet); write the code inline"
+	local f = function () return 1 end --! error: "kernel functions cannot define functions; define it in the script, outside the kernel function, and call it (the call is inlined)"
 	return 0
 end)
