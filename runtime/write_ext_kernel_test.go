@@ -107,19 +107,7 @@ func TestPacketWritesAfterExtensionHeaders(t *testing.T) {
 					if !tc.raw && !bytes.Equal(recomputeChecksums(tc.frame), tc.frame) {
 						t.Fatal("the frame's checksums are not right to start with")
 					}
-					_, prog := loadPacketProg(t, pk.kind, packetScript(pk.name, "", tc.body+"\nreturn 3"))
-					want := append([]byte(nil), tc.frame...)
-					tc.edit(want)
-					if !tc.raw {
-						want = recomputeChecksums(want)
-					}
-					ret, out := kerneltest.RunPacket(t, prog, tc.frame)
-					if ret != 3 {
-						t.Errorf("returned %d, want 3", ret)
-					}
-					if !bytes.Equal(out, want) {
-						t.Errorf("frame after the program:\n%s\nwant:\n%s\nwas:\n%s", hexRows(out), hexRows(want), hexRows(tc.frame))
-					}
+					tc.check(t, pk)
 				})
 			}
 		})

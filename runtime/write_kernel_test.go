@@ -99,19 +99,7 @@ func TestPacketWrites(t *testing.T) {
 		t.Run(pk.name, func(t *testing.T) {
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					_, prog := loadPacketProg(t, pk.kind, packetScript(pk.name, "", tc.body+"\nreturn 3"))
-					want := append([]byte(nil), tc.frame...)
-					tc.edit(want)
-					if !tc.raw {
-						want = recomputeChecksums(want)
-					}
-					ret, out := kerneltest.RunPacket(t, prog, tc.frame)
-					if ret != 3 {
-						t.Errorf("returned %d, want 3", ret)
-					}
-					if !bytes.Equal(out, want) {
-						t.Errorf("frame after the program:\n%s\nwant:\n%s\nwas:\n%s", hexRows(out), hexRows(want), hexRows(tc.frame))
-					}
+					tc.check(t, pk)
 				})
 			}
 		})
@@ -162,4 +150,24 @@ func hexRows(f []byte) string {
 		fmt.Fprintf(&b, "  %3d: % x\n", i, f[i:min(i+16, len(f))])
 	}
 	return b.String()
+}
+
+// check runs tc's body in a program of kind pk on tc's frame and compares
+// the frame it leaves with tc's edit of it, checksums recomputed unless
+// the case writes them by hand.
+func (tc writeCase) check(t *testing.T, pk packetKind) {
+	t.Helper()
+	_, prog := loadPacketProg(t, pk.kind, packetScript(pk.name, "", tc.body+"\nreturn 3"))
+	want := append([]byte(nil), tc.frame...)
+	tc.edit(want)
+	if !tc.raw {
+		want = recomputeChecksums(want)
+	}
+	ret, out := kerneltest.RunPacket(t, prog, tc.frame)
+	if ret != 3 {
+		t.Errorf("returned %d, want 3", ret)
+	}
+	if !bytes.Equal(out, want) {
+		t.Errorf("frame after the program:\n%s\nwant:\n%s\nwas:\n%s", hexRows(out), hexRows(want), hexRows(tc.frame))
+	}
 }
