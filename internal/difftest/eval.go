@@ -112,6 +112,9 @@ type machine struct {
 	res      Result
 	returned bool
 	broke    bool
+	funcs    map[string]*Func
+	depth    int // calls of helpers being run
+	ret      val // the value the running helper returns
 }
 
 // Eval runs p with the README's rules for kernel functions and returns
@@ -121,6 +124,10 @@ func Eval(p *Prog) *Result {
 	m.res.H = map[int64]int32{}
 	m.res.S = map[[8]byte][16]byte{}
 	m.sm = map[[8]byte]*[16]byte{}
+	m.funcs = map[string]*Func{}
+	for _, f := range p.Funcs {
+		m.funcs[f.Name] = f
+	}
 	m.block(p.Body)
 	for k, v := range m.sm {
 		m.res.S[k] = *v
@@ -177,7 +184,16 @@ func (m *machine) stmt(s Stmt) {
 		if i, ok := m.element(s.F, s.Index); ok {
 			m.objs[s.Obj][s.F.Name][i] = s.F.Type.Convert(m.eval(s.X).bits)
 		}
+	case *CallStmt:
+		m.call(s.C)
 	case *Return:
+		if m.depth > 0 {
+			if s.X != nil {
+				m.ret = m.eval(s.X)
+			}
+			m.returned = true
+			return
+		}
 		m.res.Ret = uint32(m.eval(s.X).bits)
 		m.returned = true
 	default:
@@ -311,6 +327,8 @@ func (m *machine) eval(e Expr) val {
 		}
 	case *Binop:
 		return m.binop(e)
+	case *Call:
+		return m.call(e)
 	case *IsNil:
 		return boolVal(m.eval(e.X).truthy() == e.Not)
 	case *Cast:
@@ -340,16 +358,17 @@ func (m *machine) eval(e Expr) val {
 }
 
 func (m *machine) binop(e *Binop) val {
-	x, y := m.eval(e.X), m.eval(e.Y)
+	x := m.eval(e.X)
 	switch e.Op {
 	case "and", "or":
 		// One operand, converted as C's conditional operator converts
 		// both: uint64_t when either is.
 		// Lua's choice, by the truth of x (a map read: whether its
-		// entry exists); the result is a number.
-		v := y
-		if x.truthy() == (e.Op == "or") {
-			v = x
+		// entry exists); the result is a number. The other operand is
+		// not evaluated: a call in it does not run.
+		v := x
+		if x.truthy() != (e.Op == "or") {
+			v = m.eval(e.Y)
 		}
 		v.mapRead = false
 		v.t = Int64
@@ -358,6 +377,7 @@ func (m *machine) binop(e *Binop) val {
 		}
 		return v
 	}
+	y := m.eval(e.Y)
 	u := x.t.Unsigned64() || y.t.Unsigned64()
 	t := Int64
 	if u {
