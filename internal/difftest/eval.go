@@ -181,8 +181,10 @@ func (m *machine) stmt(s Stmt) {
 		}
 		m.objs[s.Name] = o
 	case *FieldSet:
-		if i, ok := m.element(s.F, s.Index); ok {
-			m.objs[s.Obj][s.F.Name][i] = s.F.Type.Convert(m.eval(s.X).bits)
+		i, ok := m.element(s.F, s.Index)
+		x := m.eval(s.X).bits // also when nothing is stored: a call in it runs
+		if ok {
+			m.objs[s.Obj][s.F.Name][i] = s.F.Type.Convert(x)
 		}
 	case *CallStmt:
 		m.call(s.C)
@@ -261,22 +263,27 @@ func (m *machine) mapGet(mp *Map, key val) val {
 // refuses those updates.
 func (m *machine) mapSet(mp *Map, key val, x Expr) {
 	k := mp.Key.Convert(key.bits)
+	if x == nil {
+		if mp == MapH {
+			delete(m.res.H, int64(k))
+		}
+		return
+	}
+	// The value is evaluated whether or not the update happens: a call
+	// in it runs.
+	v := mp.Value.Convert(m.eval(x).bits)
 	switch mp {
 	case MapA:
-		if k < uint64(len(m.res.A)) && x != nil {
-			m.res.A[k] = mp.Value.Convert(m.eval(x).bits)
+		if k < uint64(len(m.res.A)) {
+			m.res.A[k] = v
 		}
 	case MapOut:
-		if k < uint64(len(m.res.Out)) && x != nil {
-			m.res.Out[k] = mp.Value.Convert(m.eval(x).bits)
+		if k < uint64(len(m.res.Out)) {
+			m.res.Out[k] = v
 		}
 	case MapH:
-		if x == nil {
-			delete(m.res.H, int64(k))
-			return
-		}
 		if _, ok := m.res.H[int64(k)]; ok || len(m.res.H) < mp.MaxEntries {
-			m.res.H[int64(k)] = int32(mp.Value.Convert(m.eval(x).bits))
+			m.res.H[int64(k)] = int32(v)
 		}
 	}
 }
