@@ -122,6 +122,16 @@ func (g *gen) callValue() Expr {
 	return c
 }
 
+// noCalls returns what gen makes with no calls in it: an xadd's value,
+// whose calls could store the entry the xadd has already looked up (see
+// testdata/repro/xadd_value_restores_entry.lua).
+func (g *gen) noCalls(gen func() Expr) Expr {
+	calls := g.calls
+	g.calls = 0
+	defer func() { g.calls = calls }()
+	return gen()
+}
+
 // param is a read of parameter v: an optional one, which a call may
 // leave nil, as (v or 0), since ordering nil is an error.
 func param(v *Var) Expr {

@@ -173,7 +173,14 @@ func (m *machine) stmt(s Stmt) {
 	case *MapSet:
 		m.mapSet(s.M, m.eval(s.Key), s.Val)
 	case *XAdd:
-		m.xadd(s.M, m.eval(s.Key), m.eval(s.Val))
+		// Lua evaluates xadd's arguments in order: m[k] names the entry
+		// before the value is computed, so an entry a call in the value
+		// creates gets nothing added.
+		k := m.eval(s.Key)
+		had := m.mapGet(s.M, k).present
+		if x := m.eval(s.Val); had {
+			m.xadd(s.M, k, x)
+		}
 	case *NewObj:
 		o := map[string][]uint64{}
 		for _, f := range s.S.Fields {

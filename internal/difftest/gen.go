@@ -168,7 +168,7 @@ func (g *gen) stmt(depth int) Stmt {
 		if g.chance(2) {
 			m = MapA
 		}
-		return &XAdd{M: m, Key: g.key(m), Val: g.expr(2)}
+		return &XAdd{M: m, Key: g.key(m), Val: g.noCalls(func() Expr { return g.expr(2) })}
 	case k < 18 && len(g.objs) > 0:
 		o := g.objs[g.pick(len(g.objs))]
 		f := &o.S.Fields[g.pick(len(o.S.Fields))]
