@@ -19,11 +19,12 @@ type Const struct {
 	Hex bool
 }
 
-// Var is a local or a loop variable. U records whether its values are
+// Var is a local, a loop variable or a helper's parameter. U records whether its values are
 // uint64_t: the generator keeps that the same on every assignment.
 type Var struct {
 	Name string
 	U    bool
+	Opt  bool // a helper's parameter that calls may leave out (nil)
 }
 
 // Pkt reads a header field or payload bytes through the dissectors.
@@ -140,7 +141,7 @@ type FieldSet struct {
 	X     Expr
 }
 
-// Return is return x.
+// Return is return x, or return (nothing) when X is nil.
 type Return struct{ X Expr }
 
 func (*Local) stmt()    {}
@@ -158,6 +159,7 @@ func (*Return) stmt()   {}
 type Prog struct {
 	Seed  int64
 	Frame []byte
+	Funcs []*Func // helpers, defined before the kernel function
 	Body  []Stmt
 }
 
@@ -198,6 +200,8 @@ func isUnsigned(e Expr) bool {
 		return e.F.Type == Uint64
 	case *SGet:
 		return e.F.Type == Uint64
+	case *Call:
+		return e.F.U
 	}
 	panic("difftest: unknown expression")
 }

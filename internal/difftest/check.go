@@ -6,13 +6,57 @@ package difftest
 // and break is inside a loop. The minimiser keeps only valid programs,
 // so that a shrunken program means what the original meant.
 func Valid(p *Prog) bool {
-	c := &checker{scope: []map[string]bool{{}}, objs: map[string]bool{}}
+	c := &checker{objs: map[string]bool{}, funcs: map[string]*Func{}}
+	for _, f := range p.Funcs {
+		c.scope = []map[string]bool{{}}
+		for _, v := range f.Params {
+			c.scope[0][v.Name] = v.U
+		}
+		c.fn = f
+		if !c.block(f.Body, 0) || f.U && !endsInValue(f.Body) {
+			return false
+		}
+		c.funcs[f.Name] = f // after its body: no recursion
+	}
+	c.scope, c.objs, c.fn = []map[string]bool{{}}, map[string]bool{}, nil
 	return c.block(p.Body, 0)
+}
+
+// endsInValue reports whether body's last statement returns a value.
+func endsInValue(body []Stmt) bool {
+	if len(body) == 0 {
+		return false
+	}
+	r, ok := body[len(body)-1].(*Return)
+	return ok && r.X != nil
+}
+
+// call reports whether c calls a helper defined before the function it
+// is in, with arguments of its parameters' classes, none missing but
+// optional ones.
+func (c *checker) call(x *Call) bool {
+	f := c.funcs[x.F.Name]
+	if f == nil {
+		return false
+	}
+	for i, a := range x.Args {
+		if !c.expr(a) || i < len(f.Params) && (isUnsigned(a) != f.Params[i].U || carriesMapRead(a)) {
+			return false
+		}
+	}
+	for _, p := range f.Params[min(len(x.Args), len(f.Params)):] {
+		if !p.Opt {
+			return false
+		}
+	}
+	return true
 }
 
 type checker struct {
 	scope []map[string]bool // name -> uint64_t class
 	objs  map[string]bool
+	funcs map[string]*Func // helpers defined so far
+	fn    *Func            // the helper being checked, nil in the kernel function
 }
 
 func (c *checker) lookup(name string) (bool, bool) {
@@ -75,7 +119,15 @@ func (c *checker) stmt(s Stmt, loops int) bool {
 	case *FieldSet:
 		return c.objs[s.Obj] && (s.Index == nil || c.expr(s.Index)) && c.expr(s.X)
 	case *Return:
+		switch {
+		case s.X == nil:
+			return c.fn != nil && !c.fn.U
+		case c.fn != nil:
+			return c.assignable(s.X, c.fn.U)
+		}
 		return c.expr(s.X)
+	case *CallStmt:
+		return c.call(s.C)
 	case *NewArr:
 		c.objs[s.O.Name] = true
 		return true
@@ -124,6 +176,8 @@ func (c *checker) expr(e Expr) bool {
 	case *Var:
 		u, ok := c.lookup(e.Name)
 		return ok && u == e.U
+	case *Call:
+		return c.call(e)
 	case *Unop:
 		return c.expr(e.X)
 	case *Binop:

@@ -6,8 +6,11 @@
 // with narrow fields and arrays, char arrays and packet bytes compared
 // with string literals, ffi.copy and load_bytes into char arrays, and a
 // hash map of struct keys and values taken from stack arrays of
-// structs, all also at run-time indices) together with a frame to run
-// them on,
+// structs, all also at run-time indices; in a third of the programs
+// helper functions defined before the kernel function, which it and
+// later helpers call as statements and in expressions and conditions,
+// with missing and extra arguments) together with a frame to run them
+// on,
 // and computes what each must do with an evaluator of its own: a
 // tree-walking interpreter over the generator's syntax tree that
 // implements the rules the README writes down for numbers in kernel

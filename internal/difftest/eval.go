@@ -112,6 +112,9 @@ type machine struct {
 	res      Result
 	returned bool
 	broke    bool
+	funcs    map[string]*Func
+	depth    int // calls of helpers being run
+	ret      val // the value the running helper returns
 }
 
 // Eval runs p with the README's rules for kernel functions and returns
@@ -121,6 +124,10 @@ func Eval(p *Prog) *Result {
 	m.res.H = map[int64]int32{}
 	m.res.S = map[[8]byte][16]byte{}
 	m.sm = map[[8]byte]*[16]byte{}
+	m.funcs = map[string]*Func{}
+	for _, f := range p.Funcs {
+		m.funcs[f.Name] = f
+	}
 	m.block(p.Body)
 	for k, v := range m.sm {
 		m.res.S[k] = *v
@@ -166,7 +173,14 @@ func (m *machine) stmt(s Stmt) {
 	case *MapSet:
 		m.mapSet(s.M, m.eval(s.Key), s.Val)
 	case *XAdd:
-		m.xadd(s.M, m.eval(s.Key), m.eval(s.Val))
+		// Lua evaluates xadd's arguments in order: m[k] names the entry
+		// before the value is computed, so an entry a call in the value
+		// creates gets nothing added.
+		k := m.eval(s.Key)
+		had := m.mapGet(s.M, k).present
+		if x := m.eval(s.Val); had {
+			m.xadd(s.M, k, x)
+		}
 	case *NewObj:
 		o := map[string][]uint64{}
 		for _, f := range s.S.Fields {
@@ -174,10 +188,21 @@ func (m *machine) stmt(s Stmt) {
 		}
 		m.objs[s.Name] = o
 	case *FieldSet:
-		if i, ok := m.element(s.F, s.Index); ok {
-			m.objs[s.Obj][s.F.Name][i] = s.F.Type.Convert(m.eval(s.X).bits)
+		i, ok := m.element(s.F, s.Index)
+		x := m.eval(s.X).bits // also when nothing is stored: a call in it runs
+		if ok {
+			m.objs[s.Obj][s.F.Name][i] = s.F.Type.Convert(x)
 		}
+	case *CallStmt:
+		m.call(s.C)
 	case *Return:
+		if m.depth > 0 {
+			if s.X != nil {
+				m.ret = m.eval(s.X)
+			}
+			m.returned = true
+			return
+		}
 		m.res.Ret = uint32(m.eval(s.X).bits)
 		m.returned = true
 	default:
@@ -245,22 +270,27 @@ func (m *machine) mapGet(mp *Map, key val) val {
 // refuses those updates.
 func (m *machine) mapSet(mp *Map, key val, x Expr) {
 	k := mp.Key.Convert(key.bits)
+	if x == nil {
+		if mp == MapH {
+			delete(m.res.H, int64(k))
+		}
+		return
+	}
+	// The value is evaluated whether or not the update happens: a call
+	// in it runs.
+	v := mp.Value.Convert(m.eval(x).bits)
 	switch mp {
 	case MapA:
-		if k < uint64(len(m.res.A)) && x != nil {
-			m.res.A[k] = mp.Value.Convert(m.eval(x).bits)
+		if k < uint64(len(m.res.A)) {
+			m.res.A[k] = v
 		}
 	case MapOut:
-		if k < uint64(len(m.res.Out)) && x != nil {
-			m.res.Out[k] = mp.Value.Convert(m.eval(x).bits)
+		if k < uint64(len(m.res.Out)) {
+			m.res.Out[k] = v
 		}
 	case MapH:
-		if x == nil {
-			delete(m.res.H, int64(k))
-			return
-		}
 		if _, ok := m.res.H[int64(k)]; ok || len(m.res.H) < mp.MaxEntries {
-			m.res.H[int64(k)] = int32(mp.Value.Convert(m.eval(x).bits))
+			m.res.H[int64(k)] = int32(v)
 		}
 	}
 }
@@ -311,6 +341,8 @@ func (m *machine) eval(e Expr) val {
 		}
 	case *Binop:
 		return m.binop(e)
+	case *Call:
+		return m.call(e)
 	case *IsNil:
 		return boolVal(m.eval(e.X).truthy() == e.Not)
 	case *Cast:
@@ -340,16 +372,17 @@ func (m *machine) eval(e Expr) val {
 }
 
 func (m *machine) binop(e *Binop) val {
-	x, y := m.eval(e.X), m.eval(e.Y)
+	x := m.eval(e.X)
 	switch e.Op {
 	case "and", "or":
 		// One operand, converted as C's conditional operator converts
 		// both: uint64_t when either is.
 		// Lua's choice, by the truth of x (a map read: whether its
-		// entry exists); the result is a number.
-		v := y
-		if x.truthy() == (e.Op == "or") {
-			v = x
+		// entry exists); the result is a number. The other operand is
+		// not evaluated: a call in it does not run.
+		v := x
+		if x.truthy() != (e.Op == "or") {
+			v = m.eval(e.Y)
 		}
 		v.mapRead = false
 		v.t = Int64
@@ -358,6 +391,7 @@ func (m *machine) binop(e *Binop) val {
 		}
 		return v
 	}
+	y := m.eval(e.Y)
 	u := x.t.Unsigned64() || y.t.Unsigned64()
 	t := Int64
 	if u {

@@ -105,14 +105,18 @@ func (m *machine) memStmt(s Stmt) {
 	case *Copy:
 		m.copy(s)
 	case *ByteSet:
-		if b := m.bytesOf(s.B); b != nil {
-			if i := m.eval(s.Index).bits; i < uint64(len(b)) {
-				b[i] = byte(m.eval(s.X).bits)
-			}
+		// Every operand is evaluated, whether or not the store happens:
+		// a call in one runs.
+		b := m.bytesOf(s.B)
+		i, x := m.eval(s.Index).bits, m.eval(s.X).bits
+		if b != nil && i < uint64(len(b)) {
+			b[i] = byte(x)
 		}
 	case *ElemSet:
-		if b := m.elem(s.O, s.Index); b != nil {
-			store(member(b, s.O.S, s.F), s.F.Type, m.eval(s.X).bits)
+		b := m.elem(s.O, s.Index)
+		x := m.eval(s.X).bits
+		if b != nil {
+			store(member(b, s.O.S, s.F), s.F.Type, x)
 		}
 	case *SSet:
 		k := m.elem(ObjKeys, s.Key)
@@ -131,13 +135,17 @@ func (m *machine) memStmt(s Stmt) {
 			m.sm[[8]byte(k)] = &c
 		}
 	case *SFieldSet:
-		if v := m.entry(s.Key); v != nil {
-			store(member(v, StructV, s.F), s.F.Type, m.eval(s.X).bits)
+		v := m.entry(s.Key)
+		x := m.eval(s.X).bits
+		if v != nil {
+			store(member(v, StructV, s.F), s.F.Type, x)
 		}
 	case *SXAdd:
-		if v := m.entry(s.Key); v != nil {
+		v := m.entry(s.Key)
+		x := m.eval(s.X).bits
+		if v != nil {
 			f := member(v, StructV, s.F)
-			store(f, s.F.Type, load(f, s.F.Type)+m.eval(s.X).bits)
+			store(f, s.F.Type, load(f, s.F.Type)+x)
 		}
 	default:
 		panic("difftest: unknown statement")
@@ -180,10 +188,9 @@ func (m *machine) memExpr(e Expr) val {
 	case *StrEq:
 		return boolVal(m.strEq(e) != e.Not)
 	case *ByteGet:
-		if b := m.bytesOf(e.B); b != nil {
-			if i := m.eval(e.Index).bits; i < uint64(len(b)) {
-				return val{bits: Char.Convert(uint64(b[i])), t: Char}
-			}
+		b := m.bytesOf(e.B)
+		if i := m.eval(e.Index).bits; b != nil && i < uint64(len(b)) {
+			return val{bits: Char.Convert(uint64(b[i])), t: Char}
 		}
 		return val{t: Char}
 	case *ElemGet:

@@ -18,9 +18,12 @@ type gen struct {
 	lits   []string // strings copied into char arrays so far
 	top    []*Var   // top-level locals, stored into out at the end
 	nvars  int
-	stmts  int // statements left to generate
-	loops  int // enclosing loops
-	trips  int // product of the enclosing loops' trip counts
+	stmts  int     // statements left to generate
+	loops  int     // enclosing loops
+	trips  int     // product of the enclosing loops' trip counts
+	funcs  []*Func // helpers defined so far
+	fn     *Func   // the helper being generated, nil in the kernel function
+	calls  int     // call sites left to generate in this function
 }
 
 // Generate returns the program of seed: its frame, a few stack objects
@@ -30,6 +33,11 @@ func Generate(seed int64) *Prog {
 	r := rand.New(rand.NewSource(seed))
 	frame, in, pl := makeFrame(r)
 	g := &gen{r: r, in: in, frame: frame, pl: pl, scopes: [][]*Var{nil}, stmts: 6 + r.Intn(14), trips: 1}
+	var funcs []*Func
+	if r.Intn(3) == 0 {
+		g.helpers()
+		funcs = g.funcs
+	}
 	var body []Stmt
 	for _, s := range structs {
 		if r.Intn(3) != 0 {
@@ -59,7 +67,7 @@ func Generate(seed int64) *Prog {
 		}
 	}
 	body = append(body, &Return{X: g.expr(3)})
-	return &Prog{Seed: seed, Frame: frame, Body: body}
+	return &Prog{Seed: seed, Frame: frame, Funcs: funcs, Body: body}
 }
 
 func (g *gen) pick(n int) int { return g.r.Intn(n) }
@@ -124,6 +132,9 @@ func (g *gen) local() Stmt {
 
 func (g *gen) stmt(depth int) Stmt {
 	g.stmts--
+	if g.canCall() && g.chance(6) {
+		return &CallStmt{C: g.call()}
+	}
 	switch k := g.pick(27); {
 	case k >= 20:
 		if s := g.memStmt(k - 20); s != nil {
@@ -157,7 +168,7 @@ func (g *gen) stmt(depth int) Stmt {
 		if g.chance(2) {
 			m = MapA
 		}
-		return &XAdd{M: m, Key: g.key(m), Val: g.expr(2)}
+		return &XAdd{M: m, Key: g.key(m), Val: g.noCalls(func() Expr { return g.expr(2) })}
 	case k < 18 && len(g.objs) > 0:
 		o := g.objs[g.pick(len(g.objs))]
 		f := &o.S.Fields[g.pick(len(o.S.Fields))]
@@ -165,7 +176,7 @@ func (g *gen) stmt(depth int) Stmt {
 	case k < 19 && g.loops > 0:
 		return &If{Cond: g.cond(2), Then: []Stmt{&Break{}}}
 	case k < 20 && g.chance(2):
-		return &If{Cond: g.cond(2), Then: []Stmt{&Return{X: g.expr(2)}}}
+		return &If{Cond: g.cond(2), Then: []Stmt{g.ret()}}
 	}
 	return g.local()
 }
@@ -252,6 +263,9 @@ func (g *gen) index(f *Field) Expr {
 // cond is a condition: a comparison, often with 0 or 1, any value, a
 // nil test, or and/or/not of conditions.
 func (g *gen) cond(depth int) Expr {
+	if g.canCall() && g.chance(6) {
+		return g.call()
+	}
 	switch g.pick(10) {
 	case 8:
 		return g.strEq()
@@ -319,6 +333,9 @@ func (g *gen) constant() *Const {
 }
 
 func (g *gen) leaf() Expr {
+	if g.canCall() && g.chance(5) {
+		return g.callValue()
+	}
 	switch g.pick(13) {
 	case 10:
 		if b := g.buf(); b != nil {
@@ -337,7 +354,7 @@ func (g *gen) leaf() Expr {
 	case 2, 3, 4:
 		vs := append(g.visible(), g.fixed...)
 		if len(vs) > 0 {
-			return vs[g.pick(len(vs))]
+			return param(vs[g.pick(len(vs))])
 		}
 	case 5, 6:
 		return &Pkt{In: g.in[g.pick(len(g.in))]}

@@ -46,11 +46,15 @@ func (m *mutator) hit() bool {
 // p offers fewer than k+1.
 func mutate(p *Prog, k int) (*Prog, bool) {
 	m := &mutator{k: k}
+	funcs := make([]*Func, len(p.Funcs))
+	for i, f := range p.Funcs {
+		funcs[i] = &Func{Name: f.Name, Params: f.Params, U: f.U, MayNil: f.MayNil, Body: m.block(cloneStmts(f.Body))}
+	}
 	body := m.block(cloneStmts(p.Body))
 	if !m.done {
 		return nil, false
 	}
-	return &Prog{Seed: p.Seed, Frame: p.Frame, Body: body}, true
+	return &Prog{Seed: p.Seed, Frame: p.Frame, Funcs: funcs, Body: body}, true
 }
 
 func (m *mutator) block(body []Stmt) []Stmt {
@@ -101,7 +105,11 @@ func (m *mutator) block(body []Stmt) []Stmt {
 			}
 			m.expr(&s.X)
 		case *Return:
-			m.expr(&s.X)
+			if s.X != nil {
+				m.expr(&s.X)
+			}
+		case *CallStmt:
+			m.args(s.C)
 		case *Copy:
 			m.buf(s.Dst)
 			m.expr(&s.Src)
@@ -132,6 +140,18 @@ func (m *mutator) block(body []Stmt) []Stmt {
 	return body
 }
 
+// args offers dropping a call's last argument, then changes inside the
+// arguments.
+func (m *mutator) args(c *Call) {
+	if len(c.Args) > 0 && m.hit() {
+		c.Args = c.Args[:len(c.Args)-1]
+		return
+	}
+	for i := range c.Args {
+		m.expr(&c.Args[i])
+	}
+}
+
 func (m *mutator) buf(b *Buf) {
 	if b.Index != nil {
 		m.expr(&b.Index)
@@ -155,6 +175,10 @@ func (m *mutator) expr(e *Expr) {
 			return
 		}
 	}
+	if c, ok := (*e).(*Call); ok {
+		m.args(c)
+		return
+	}
 	for _, sub := range operands(*e) {
 		m.expr(sub)
 	}
@@ -164,6 +188,12 @@ func operands(e Expr) []*Expr {
 	switch e := e.(type) {
 	case *Unop:
 		return []*Expr{&e.X}
+	case *Call:
+		out := make([]*Expr, len(e.Args))
+		for i := range e.Args {
+			out[i] = &e.Args[i]
+		}
+		return out
 	case *Binop:
 		return []*Expr{&e.X, &e.Y}
 	case *IsNil:
@@ -239,6 +269,8 @@ func cloneStmt(s Stmt) Stmt {
 		return &FieldSet{Obj: s.Obj, S: s.S, F: s.F, Index: cloneExpr(s.Index), X: cloneExpr(s.X)}
 	case *Return:
 		return &Return{X: cloneExpr(s.X)}
+	case *CallStmt:
+		return &CallStmt{C: cloneCall(s.C)}
 	case *NewArr:
 		return &NewArr{O: s.O}
 	case *Copy:
@@ -271,6 +303,8 @@ func cloneExpr(e Expr) Expr {
 		return &Pkt{In: e.In}
 	case *Unop:
 		return &Unop{Op: e.Op, X: cloneExpr(e.X)}
+	case *Call:
+		return cloneCall(e)
 	case *Binop:
 		return &Binop{Op: e.Op, X: cloneExpr(e.X), Y: cloneExpr(e.Y)}
 	case *IsNil:
@@ -306,6 +340,14 @@ func cloneExpr(e Expr) Expr {
 		return &LoadBytes{Off: cloneExpr(e.Off), Dst: cloneBuf(e.Dst), Len: e.Len}
 	}
 	panic("difftest: unknown expression")
+}
+
+func cloneCall(c *Call) *Call {
+	args := make([]Expr, len(c.Args))
+	for i, a := range c.Args {
+		args[i] = cloneExpr(a)
+	}
+	return &Call{F: c.F, Args: args}
 }
 
 func cloneBuf(b *Buf) *Buf {

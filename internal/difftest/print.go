@@ -5,10 +5,22 @@ import (
 	"strings"
 )
 
-// Source returns p as a Lua file holding one kernel function, the one
-// the tests compile.
+// Source returns p as a Lua file holding its helpers and then one kernel
+// function, difftest, the one the tests compile.
 func (p *Prog) Source() string {
 	var b strings.Builder
+	for _, f := range p.Funcs {
+		b.WriteString("local function " + f.Name + "(")
+		for i, v := range f.Params {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(v.Name)
+		}
+		b.WriteString(")\n")
+		printBlock(&b, f.Body, 1)
+		b.WriteString("end\n")
+	}
 	b.WriteString("local difftest = function(skb)\n")
 	printBlock(&b, p.Body, 1)
 	b.WriteString("end\n")
@@ -69,7 +81,13 @@ func printStmt(b *strings.Builder, s Stmt, depth int) {
 	case *FieldSet:
 		fmt.Fprintf(b, "%s%s = %s\n", ind, fieldString(s.Obj, s.F, s.Index), exprString(s.X))
 	case *Return:
+		if s.X == nil {
+			fmt.Fprintf(b, "%sreturn\n", ind)
+			break
+		}
 		fmt.Fprintf(b, "%sreturn %s\n", ind, exprString(s.X))
+	case *CallStmt:
+		fmt.Fprintf(b, "%s%s\n", ind, callString(s.C))
 	case *NewArr:
 		fmt.Fprintf(b, "%slocal %s = ffi.new('%s')\n", ind, s.O.Name, s.O.Type)
 	case *Copy:
@@ -113,6 +131,8 @@ func exprString(e Expr) string {
 		return constString(e)
 	case *Var:
 		return e.Name
+	case *Call:
+		return callString(e)
 	case *Pkt:
 		return e.In.Lua
 	case *Unop:

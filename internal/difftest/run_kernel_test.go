@@ -36,7 +36,7 @@ func compileOptions(noOpt bool) *compile.Options {
 		}
 		maps[m.Name] = compile.MapSpec{Type: typ, KeyType: m.KeyType(), ValueType: m.ValueType(), MaxEntries: m.MaxEntries}
 	}
-	return &compile.Options{Maps: maps, CDef: CDef(), NoOptimize: noOpt}
+	return &compile.Options{Function: "difftest", Maps: maps, CDef: CDef(), NoOptimize: noOpt}
 }
 
 // runKernel compiles src as a socket filter (without the optional
