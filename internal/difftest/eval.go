@@ -115,12 +115,16 @@ type machine struct {
 	funcs    map[string]*Func
 	depth    int // calls of helpers being run
 	ret      val // the value the running helper returns
+	// hgen counts the stores and deletes of each key of h: a hash map
+	// update puts a new element in place of the old one, so an xadd
+	// whose entry was looked up before it was replaced adds to nothing.
+	hgen map[int64]int
 }
 
 // Eval runs p with the README's rules for kernel functions and returns
 // what the kernel must leave.
 func Eval(p *Prog) *Result {
-	m := &machine{vars: map[string]val{}, objs: map[string]map[string][]uint64{}, arrs: map[string][]byte{}, frame: p.Frame}
+	m := &machine{vars: map[string]val{}, objs: map[string]map[string][]uint64{}, arrs: map[string][]byte{}, frame: p.Frame, hgen: map[int64]int{}}
 	m.res.H = map[int64]int32{}
 	m.res.S = map[[8]byte][16]byte{}
 	m.sm = map[[8]byte]*[16]byte{}
@@ -178,7 +182,10 @@ func (m *machine) stmt(s Stmt) {
 		// creates gets nothing added.
 		k := m.eval(s.Key)
 		had := m.mapGet(s.M, k).present
-		if x := m.eval(s.Val); had {
+		hk := int64(s.M.Key.Convert(k.bits))
+		gen := m.hgen[hk]
+		x := m.eval(s.Val)
+		if had && (s.M != MapH || m.hgen[hk] == gen) {
 			m.xadd(s.M, k, x)
 		}
 	case *NewObj:
@@ -273,6 +280,7 @@ func (m *machine) mapSet(mp *Map, key val, x Expr) {
 	if x == nil {
 		if mp == MapH {
 			delete(m.res.H, int64(k))
+			m.hgen[int64(k)]++
 		}
 		return
 	}
@@ -291,6 +299,7 @@ func (m *machine) mapSet(mp *Map, key val, x Expr) {
 	case MapH:
 		if _, ok := m.res.H[int64(k)]; ok || len(m.res.H) < mp.MaxEntries {
 			m.res.H[int64(k)] = int32(v)
+			m.hgen[int64(k)]++
 		}
 	}
 }
