@@ -68,6 +68,25 @@ end`, `
 	wantMap(t, rt, "counts", map[any]string{0: "1", 1: "2", 2: "9", 3: "0"})
 }
 
+// Operands are read in Lua's order: a map value read before a call that
+// stores it is the value before the store, and a parameter is the
+// argument's value at the call.
+func TestInlineEvaluationOrder(t *testing.T) {
+	script := filterScript(`
+a = bpf.map('array', 4)
+local function f(x) a[1] = 7; return x end
+local function g() a[2] = 9; return 1 end`, `
+	a[1] = 3; a[2] = 4
+	local r = f(a[1])
+	local s = a[2] + g()
+	local u = (a[2] == 9) and 1 or 0
+	a[3] = r * 100 + s * 10 + u
+	return 0`)
+	rt, prog := loadFilter(t, script)
+	run(t, prog, frameUDP4, nil)
+	wantMap(t, rt, "a", map[any]string{0: "0", 1: "7", 2: "9", 3: "351"})
+}
+
 func TestInlineErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, prelude, body, want string

@@ -19,8 +19,12 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 	name := exprName(e.Func)
 	line := g.line
 	args := make([]operand, len(e.Args))
+	settle := numericArgs(fn)
 	for i, a := range e.Args {
 		args[i] = g.expr(a)
+		if settle {
+			args[i] = g.settleBefore(args[i], e.Args[i+1:]...)
+		}
 	}
 	g.line = line
 	if anyPoison(fn) || anyPoison(args...) {
@@ -33,6 +37,13 @@ func (g *builder) call(e *ast.FuncCallExpr) operand {
 		return g.pktSlice(fn, args[0], args[1])
 	}
 	if fv, ok := fn.c.(*value.Func); ok && fn.kind == opConst {
+		// A parameter is the argument's value at the call, whatever
+		// the body stores later.
+		for i, a := range args {
+			if a.kind == opMem && !a.m.ptr && a.isNumeric() {
+				args[i] = g.numOp(a, "the argument")
+			}
+		}
 		return g.inline(fv, args, name)
 	}
 	b, ok := fn.c.(Builtin)

@@ -28,7 +28,8 @@ func (g *builder) cond(e ast.Expr, t, f *ir.Block) {
 		}
 		return
 	case *ast.RelationalOpExpr:
-		c := g.compare(e.Operator, g.expr(e.Lhs), g.expr(e.Rhs))
+		a, b := g.pair(e.Lhs, e.Rhs)
+		c := g.compare(e.Operator, a, b)
 		g.branchOn(c, t, f)
 		return
 	}
@@ -102,7 +103,8 @@ func (g *builder) truth(o operand) operand {
 func (g *builder) condValue(e ast.Expr) operand {
 	switch e := e.(type) {
 	case *ast.RelationalOpExpr:
-		return g.compare(e.Operator, g.expr(e.Lhs), g.expr(e.Rhs))
+		a, b := g.pair(e.Lhs, e.Rhs)
+		return g.compare(e.Operator, a, b)
 	case *ast.UnaryNotOpExpr:
 		c := g.truth(g.expr(e.Expr))
 		if c.kind == opPoison {

@@ -40,7 +40,8 @@ func (g *builder) expr(e ast.Expr) operand {
 	case *ast.FuncCallExpr:
 		return g.call(e)
 	case *ast.ArithmeticOpExpr:
-		return g.arith(e.Operator, g.expr(e.Lhs), g.expr(e.Rhs))
+		a, b := g.pair(e.Lhs, e.Rhs)
+		return g.arith(e.Operator, a, b)
 	case *ast.UnaryMinusOpExpr:
 		return g.arith("-", constOp(Int(0)), g.expr(e.Expr))
 	case *ast.UnaryNotOpExpr, *ast.RelationalOpExpr, *ast.LogicalOpExpr:
