@@ -26,7 +26,11 @@ func interruptRun(t *testing.T, script string) (string, error) {
 		return 0
 	}))
 	rt.L.SetGlobal("stop", rt.L.NewFunction(func(L *lua.LState) int {
+		// From another goroutine, as a signal handler's stop comes; the
+		// script goes on once the VM has seen it, so what runs after
+		// stop() is what a stop meets, not a race with it.
 		go cancel()
+		<-rt.vm.Done()
 		return 0
 	}))
 	err := rt.RunString(ctx, "test.lua", script, nil)
