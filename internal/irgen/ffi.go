@@ -145,11 +145,7 @@ func (g *builder) ffiCopy(args []operand, _ string) operand {
 	}
 	n := dst.m.ct.Size
 	if len(args) == 3 {
-		c, ok := args[2].constInt()
-		if !ok || args[2].kind != opConst || c < 0 || int(c) > n {
-			g.errorf("ffi.copy's length must be a constant from 0 to %d", n)
-		}
-		n = int(c)
+		n = g.constLength(args[2], 0, n, "ffi.copy", "")
 	}
 	switch {
 	case src.kind == opConst:
@@ -243,6 +239,17 @@ func (g *builder) ffiFill(args []operand, _ string) operand {
 	return constOp(Nil{})
 }
 
+// constLength is the byte count builtin fn takes as a constant from lo
+// to max; another gives an error (what max is follows it) and max.
+func (g *builder) constLength(o operand, lo, max int, fn, what string) int {
+	c, ok := o.constInt()
+	if !ok || o.kind != opConst || c < int64(lo) || c > int64(max) {
+		g.errorf("%s's length must be a constant from %d to %d%s", fn, lo, max, what)
+		return max
+	}
+	return int(c)
+}
+
 // loadBytes implements load_bytes(off, buf): bpf_skb_load_bytes into a
 // stack buffer, returning the helper's result (0 on success).
 func (g *builder) loadBytes(args []operand, _ string) operand {
@@ -253,11 +260,7 @@ func (g *builder) loadBytes(args []operand, _ string) operand {
 	n := buf.m.ct.Size
 	if len(args) == 3 {
 		// The original's third argument; it copied the buffer's size.
-		c, ok := args[2].constInt()
-		if !ok || args[2].kind != opConst || c < 1 || int(c) > n {
-			g.errorf("load_bytes's length must be a constant from 1 to %d, the buffer's size", n)
-		}
-		n = int(c)
+		n = g.constLength(args[2], 1, n, "load_bytes", ", the buffer's size")
 	}
 	return intOp(g.skbLoadBytes(g.toInt(args[0], "the packet offset"), buf, n))
 }
